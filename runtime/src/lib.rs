@@ -1,0 +1,2 @@
+//! Maelstrom node runtime (being built).
+pub mod suite;

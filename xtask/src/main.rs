@@ -1,0 +1,2 @@
+//! The project command line (being built).
+fn main() {}
