@@ -1,2 +1,50 @@
-//! Maelstrom node runtime (being built).
+//! A runtime for Maelstrom nodes. A workload implements [`Handler`]: it receives one
+//! [`Message`] at a time with a [`Ctx`] through which it replies, sends, makes RPCs with
+//! deadlines and retries, runs timers and talks to Maelstrom's services. The runtime owns
+//! the process: the init handshake, the stdio transport, and keeping the node alive through
+//! bad input. Workloads register themselves with [`inventory`] and the shared `glomers`
+//! binary runs the one it is asked for through [`main`].
+//!
+//! - [`protocol`]: the wire format; the only module that knows Maelstrom's field names.
+//! - [`error`]: error codes, handler errors and RPC errors.
+//! - [`handler`]: the trait a workload implements.
+//! - [`ctx`]: what a handler can do.
+//! - `in_flight`: RPCs waiting for their reply.
+//! - [`retry`]: the pacing of retried RPCs.
+//! - [`services`]: clients of `lin-kv`, `seq-kv`, `lww-kv` and `lin-tso`.
+//! - [`transport`]: stdin/stdout threads, or in-memory queues for tests.
+//! - `node`: the event loop that ties a handler to a transport.
+//! - [`registry`]: the link-time workload registry.
+//! - [`suite`]: the Maelstrom tests a workload declares.
+//! - `cli`: `runtime::main()` for the shared binary.
+//! - `logging`: tracing to stderr.
+
+mod cli;
+pub mod ctx;
+pub mod error;
+pub mod handler;
+mod in_flight;
+mod logging;
+mod node;
+pub mod protocol;
+pub mod registry;
+pub mod retry;
+pub mod services;
 pub mod suite;
+pub mod transport;
+
+pub use cli::{main, select, Invocation, LOG_ENV, WORKLOAD_ENV};
+pub use ctx::Ctx;
+pub use error::{Error, ErrorCode, RpcError};
+pub use handler::{construct, Handler};
+pub use node::run;
+pub use protocol::Message;
+pub use registry::Workload;
+pub use retry::RetryPolicy;
+pub use services::{Kv, KvError, Tso};
+pub use suite::{Bound, Metric, Suite, Target};
+
+/// Re-exported for `#[async_trait]` on handler impls.
+pub use async_trait::async_trait;
+/// Re-exported so workload crates register without naming `inventory` themselves.
+pub use inventory;

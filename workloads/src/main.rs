@@ -1,1 +1,11 @@
-fn main() {}
+//! The shared node binary. All logic lives in `runtime`; this file only makes sure every
+//! workload crate is linked. rustc drops a dependency nothing references, and with it the
+//! crate's `inventory` registration, so each workload is named once below. A test checks
+//! that the registered names match the crates under `workloads/`.
+
+extern crate echo as _;
+extern crate unique_ids as _;
+
+fn main() -> std::process::ExitCode {
+    runtime::main()
+}

@@ -1,1 +1,49 @@
-//! stub
+//! Challenge 1, echo: every `echo` request is answered with an `echo_ok` carrying the same
+//! `echo` value. The smallest complete workload, and the template `cargo xtask new` copies:
+//! payload enum, node state, handler, registration with suites.
+
+use runtime::{async_trait, Ctx, Error, Handler, Message, Suite, Workload};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The messages this workload receives and sends.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Payload {
+    Echo { echo: Value },
+    EchoOk { echo: Value },
+}
+
+/// An echo node keeps no state.
+#[derive(Debug, Default)]
+pub struct EchoNode;
+
+#[async_trait]
+impl Handler for EchoNode {
+    async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
+        match msg.payload()? {
+            Payload::Echo { echo } => ctx.reply(&msg, &Payload::EchoOk { echo }),
+            Payload::EchoOk { .. } => {
+                Err(Error::not_supported("echo_ok is a reply, not a request"))
+            }
+        }
+    }
+}
+
+/// Fly.io's challenge 1, exactly as published.
+const SUITES: &[Suite] = &[Suite {
+    id: "1",
+    title: "Echo",
+    workload: "echo",
+    args: &["--node-count", "1", "--time-limit", "10"],
+    targets: &[],
+}];
+
+runtime::inventory::submit! {
+    Workload {
+        name: "echo",
+        summary: "Echoes every request back (challenge 1)",
+        construct: runtime::construct::<EchoNode>,
+        suites: SUITES,
+    }
+}

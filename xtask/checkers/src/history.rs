@@ -79,7 +79,9 @@ mod nemesis_literal {
         if text == "nemesis" {
             Ok(())
         } else {
-            Err(D::Error::custom(format!("expected \"nemesis\" or an integer process, got {text:?}")))
+            Err(D::Error::custom(format!(
+                "expected \"nemesis\" or an integer process, got {text:?}"
+            )))
         }
     }
 }

@@ -1,0 +1,194 @@
+//! `runtime::main()`: the shared binary's entry point. It picks the workload named by
+//! argv[1], else `$GLOMERS_WORKLOAD`, else the binary's own file name (Maelstrom's `--bin`
+//! takes no arguments, so `cargo xtask build` lays out one link per workload), then runs
+//! that workload's node on stdin/stdout. `--list` and `--list --json` describe the registry.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::registry::{self, RegistryError};
+use crate::transport::Transport;
+
+/// The environment variable that names the workload.
+pub const WORKLOAD_ENV: &str = "GLOMERS_WORKLOAD";
+/// The environment variable that sets the log filter (tracing's `EnvFilter` syntax).
+pub const LOG_ENV: &str = "GLOMERS_LOG";
+/// The shared binary's own name; an argv[0] with this name selects nothing.
+const BINARY_NAME: &str = "glomers";
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invocation {
+    Run(String),
+    List {
+        json: bool,
+    },
+    Help,
+    /// A workload was named but is not registered.
+    Unknown(String),
+    /// Nothing names a workload.
+    Missing,
+}
+
+/// Decides what to run. Positional arguments after the workload (Maelstrom passes a test's
+/// stray arguments to the binary) are left to the workload and do not change the choice.
+pub fn select(args: &[String], env: Option<&str>, is_known: impl Fn(&str) -> bool) -> Invocation {
+    let first = args.get(1).map(String::as_str);
+    match first {
+        Some("--list") => {
+            return Invocation::List {
+                json: args.iter().any(|a| a == "--json"),
+            }
+        }
+        Some("--help" | "-h") => return Invocation::Help,
+        Some(name) if is_known(name) => return Invocation::Run(name.to_owned()),
+        _ => {}
+    }
+    if let Some(name) = env.filter(|name| !name.is_empty()) {
+        return if is_known(name) {
+            Invocation::Run(name.to_owned())
+        } else {
+            Invocation::Unknown(name.to_owned())
+        };
+    }
+    let program = args
+        .first()
+        .and_then(|path| Path::new(path).file_name())
+        .and_then(|name| name.to_str())
+        .unwrap_or(BINARY_NAME);
+    if is_known(program) {
+        return Invocation::Run(program.to_owned());
+    }
+    match first {
+        Some(name) => Invocation::Unknown(name.to_owned()),
+        None if program != BINARY_NAME => Invocation::Unknown(program.to_owned()),
+        None => Invocation::Missing,
+    }
+}
+
+/// The shared binary's `main`.
+pub fn main() -> ExitCode {
+    crate::logging::init();
+    let args: Vec<String> = std::env::args().collect();
+    let env = std::env::var(WORKLOAD_ENV).ok();
+    let invocation = select(&args, env.as_deref(), |name| registry::lookup(name).is_ok());
+    match run(invocation) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("glomers: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(invocation: Invocation) -> Result<(), String> {
+    let workloads = registry::workloads().map_err(|e| e.to_string())?;
+    match invocation {
+        Invocation::Run(name) => {
+            let workload = registry::lookup(&name).map_err(|e| e.to_string())?;
+            crate::node::run((workload.construct)(), Transport::stdio());
+            Ok(())
+        }
+        Invocation::List { json: false } => {
+            for workload in workloads {
+                println!("{}\t{}", workload.name, workload.summary);
+            }
+            Ok(())
+        }
+        Invocation::List { json: true } => {
+            let text = serde_json::to_string_pretty(&workloads).map_err(|e| e.to_string())?;
+            println!("{text}");
+            Ok(())
+        }
+        Invocation::Help => {
+            print!("{}", help(&workloads));
+            Ok(())
+        }
+        Invocation::Unknown(name) => {
+            let known = workloads.iter().map(|w| w.name).collect();
+            Err(RegistryError::Unknown { name, known }.to_string())
+        }
+        Invocation::Missing => Err(format!("no workload named.\n\n{}", help(&workloads))),
+    }
+}
+
+fn help(workloads: &[&registry::Workload]) -> String {
+    let mut text = String::from(
+        "Runs one Maelstrom node on stdin/stdout.\n\n\
+         usage: glomers <workload>            run a workload\n\
+         \x20      GLOMERS_WORKLOAD=<w> glomers  the same, for Maelstrom's argument-less --bin\n\
+         \x20      <link named after a workload> the same, chosen by argv[0]\n\
+         \x20      glomers --list [--json]       list workloads (and their suites)\n\n\
+         Logs go to stderr; raise them with GLOMERS_LOG=debug.\n\nworkloads:\n",
+    );
+    for workload in workloads {
+        text.push_str(&format!("  {:<20} {}\n", workload.name, workload.summary));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn known(name: &str) -> bool {
+        matches!(name, "echo" | "unique-ids")
+    }
+
+    #[test]
+    fn chooses_argv1_then_env_then_argv0() {
+        let table: &[(&[&str], Option<&str>, Invocation)] = &[
+            (
+                &["glomers", "echo"],
+                Some("unique-ids"),
+                Invocation::Run("echo".into()),
+            ),
+            (
+                &["glomers"],
+                Some("unique-ids"),
+                Invocation::Run("unique-ids".into()),
+            ),
+            (&["/x/nodes/echo"], None, Invocation::Run("echo".into())),
+            (
+                &["/x/nodes/echo", "–-nemesis", "partition"],
+                None,
+                Invocation::Run("echo".into()),
+            ),
+            (
+                &["glomers", "ehco"],
+                None,
+                Invocation::Unknown("ehco".into()),
+            ),
+            (
+                &["glomers"],
+                Some("nope"),
+                Invocation::Unknown("nope".into()),
+            ),
+            (&["/x/nodes/gone"], None, Invocation::Unknown("gone".into())),
+            (&["glomers"], None, Invocation::Missing),
+            (&["glomers"], Some(""), Invocation::Missing),
+            (
+                &["glomers", "--list"],
+                None,
+                Invocation::List { json: false },
+            ),
+            (
+                &["glomers", "--list", "--json"],
+                None,
+                Invocation::List { json: true },
+            ),
+            (&["glomers", "-h"], Some("echo"), Invocation::Help),
+        ];
+        for (argv, env, expected) in table {
+            assert_eq!(
+                &select(&args(argv), *env, known),
+                expected,
+                "{argv:?} {env:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! `Ctx`: everything a handler may do to the world. It knows the node's identity, sends
+//! messages and replies, makes RPCs that wait for their reply until a deadline (optionally
+//! retrying), runs timers and background tasks, and hands out service clients. It is cheap
+//! to clone: clones share one node.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::error::{Error, RpcError};
+use crate::in_flight::InFlight;
+use crate::protocol::{render, ErrorPayload, Message};
+use crate::retry::RetryPolicy;
+use crate::services::{Kv, Tso};
+use crate::transport::Outbox;
+
+/// A node's handle on the world, given to every handler call.
+#[derive(Clone)]
+pub struct Ctx {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    node_id: String,
+    node_ids: Vec<String>,
+    next_msg_id: AtomicU64,
+    outbox: Arc<Outbox>,
+    in_flight: Arc<InFlight>,
+    /// Handler and background tasks, awaited at shutdown.
+    tasks: TaskTracker,
+    /// Cancelled when input ends: waiting RPCs give up, timers and background tasks stop.
+    shutdown: CancellationToken,
+}
+
+impl Ctx {
+    pub(crate) fn new(node_id: String, node_ids: Vec<String>, outbox: Arc<Outbox>) -> Ctx {
+        Ctx {
+            shared: Arc::new(Shared {
+                node_id,
+                node_ids,
+                next_msg_id: AtomicU64::new(1),
+                outbox,
+                in_flight: Arc::default(),
+                tasks: TaskTracker::new(),
+                shutdown: CancellationToken::new(),
+            }),
+        }
+    }
+
+    /// This node's id, e.g. `"n3"`.
+    pub fn node_id(&self) -> &str {
+        &self.shared.node_id
+    }
+
+    /// Every node of the cluster in Maelstrom's order, this one included.
+    pub fn node_ids(&self) -> &[String] {
+        &self.shared.node_ids
+    }
+
+    /// Every other node of the cluster.
+    pub fn peers(&self) -> impl Iterator<Item = &str> {
+        self.node_ids()
+            .iter()
+            .map(String::as_str)
+            .filter(move |id| *id != self.node_id())
+    }
+
+    /// This node's position in [`Ctx::node_ids`].
+    pub fn node_index(&self) -> usize {
+        self.node_ids()
+            .iter()
+            .position(|id| id == self.node_id())
+            .unwrap_or(0)
+    }
+
+    /// Sends a message that expects no reply. The payload serialises to an object with a
+    /// `type`; a fresh `msg_id` is added.
+    pub fn send<P: Serialize + ?Sized>(&self, dest: &str, payload: &P) -> Result<(), Error> {
+        let line = render(
+            self.node_id(),
+            dest,
+            payload,
+            Some(self.next_msg_id()),
+            None,
+        )?;
+        self.write(line)
+    }
+
+    /// Answers `request` with `payload`.
+    pub fn reply<P: Serialize + ?Sized>(
+        &self,
+        request: &Message,
+        payload: &P,
+    ) -> Result<(), Error> {
+        let line = render(
+            self.node_id(),
+            &request.src,
+            payload,
+            Some(self.next_msg_id()),
+            request.msg_id,
+        )?;
+        self.write(line)
+    }
+
+    /// Answers a request with an `error` message.
+    pub fn reply_error(
+        &self,
+        dest: &str,
+        in_reply_to: Option<u64>,
+        error: &Error,
+    ) -> Result<(), Error> {
+        let payload = ErrorPayload::new(error);
+        let line = render(
+            self.node_id(),
+            dest,
+            &payload,
+            Some(self.next_msg_id()),
+            in_reply_to,
+        )?;
+        self.write(line)
+    }
+
+    /// Sends a request and waits for its reply until `timeout`. An `error` reply is returned
+    /// as [`RpcError::Remote`]. Dropping the future forgets the request.
+    pub async fn rpc<P: Serialize + ?Sized>(
+        &self,
+        dest: &str,
+        payload: &P,
+        timeout: Duration,
+    ) -> Result<Message, RpcError> {
+        let msg_id = self.next_msg_id();
+        let mut pending = InFlight::register(&self.shared.in_flight, msg_id);
+        let line = render(self.node_id(), dest, payload, Some(msg_id), None).map_err(|e| {
+            RpcError::Encode {
+                dest: dest.to_owned(),
+                reason: e.text,
+            }
+        })?;
+        self.write(line).map_err(|_| RpcError::Shutdown)?;
+        let reply = tokio::select! {
+            reply = &mut pending.reply => reply.map_err(|_| RpcError::Shutdown)?,
+            () = tokio::time::sleep(timeout) => {
+                return Err(RpcError::Timeout { dest: dest.to_owned(), after: timeout });
+            }
+            () = self.shared.shutdown.cancelled() => return Err(RpcError::Shutdown),
+        };
+        match reply.error() {
+            Some(error) => Err(RpcError::Remote {
+                dest: dest.to_owned(),
+                error,
+            }),
+            None => Ok(reply),
+        }
+    }
+
+    /// [`Ctx::rpc`], decoding the reply's payload as `R`.
+    pub async fn call<P: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        dest: &str,
+        payload: &P,
+        timeout: Duration,
+    ) -> Result<R, RpcError> {
+        let reply = self.rpc(dest, payload, timeout).await?;
+        reply.payload().map_err(|e| RpcError::BadReply {
+            dest: dest.to_owned(),
+            reason: e.text,
+        })
+    }
+
+    /// [`Ctx::rpc`] repeated while [`RetryPolicy::should_retry`] allows, at most
+    /// `policy.attempts` times, pausing with jittered backoff between attempts. Each attempt
+    /// is a new request with its own `msg_id`, so the request must be safe to repeat.
+    pub async fn rpc_with_retry<P: Serialize + ?Sized>(
+        &self,
+        dest: &str,
+        payload: &P,
+        policy: &RetryPolicy,
+    ) -> Result<Message, RpcError> {
+        let mut attempt = 1;
+        loop {
+            match self.rpc(dest, payload, policy.timeout).await {
+                Err(err) if attempt < policy.attempts && RetryPolicy::should_retry(&err) => {
+                    let pause = policy.pause_after(attempt, &mut rand::thread_rng());
+                    tracing::debug!(%dest, attempt, ?pause, "retrying after {err}");
+                    tokio::select! {
+                        () = tokio::time::sleep(pause) => {}
+                        () = self.shared.shutdown.cancelled() => return Err(RpcError::Shutdown),
+                    }
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Runs `work` in the background until it ends or the node shuts down.
+    pub fn spawn<F>(&self, work: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let shutdown = self.shared.shutdown.clone();
+        self.shared.tasks.spawn(async move {
+            tokio::select! {
+                () = work => {}
+                () = shutdown.cancelled() => {}
+            }
+        });
+    }
+
+    /// Runs `tick` every `period` (the first time one period from now) until shutdown. A
+    /// tick that overruns delays the next one rather than bunching them up.
+    pub fn every<F, Fut>(&self, period: Duration, mut tick: F)
+    where
+        F: FnMut(Ctx) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let ctx = self.clone();
+        self.spawn(async move {
+            let mut interval =
+                tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                tick(ctx.clone()).await;
+            }
+        });
+    }
+
+    /// Runs `work` once, `delay` from now, unless the node shuts down first.
+    pub fn after<F>(&self, delay: Duration, work: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.spawn(async move {
+            tokio::time::sleep(delay).await;
+            work.await;
+        });
+    }
+
+    /// A client of Maelstrom's linearizable key-value service.
+    pub fn lin_kv(&self) -> Kv {
+        Kv::new(self.clone(), "lin-kv")
+    }
+
+    /// A client of Maelstrom's sequentially consistent key-value service.
+    pub fn seq_kv(&self) -> Kv {
+        Kv::new(self.clone(), "seq-kv")
+    }
+
+    /// A client of Maelstrom's last-write-wins key-value service.
+    pub fn lww_kv(&self) -> Kv {
+        Kv::new(self.clone(), "lww-kv")
+    }
+
+    /// A client of Maelstrom's timestamp oracle.
+    pub fn lin_tso(&self) -> Tso {
+        Tso::new(self.clone())
+    }
+
+    /// True once the node's input has ended.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shared.shutdown.is_cancelled()
+    }
+
+    pub(crate) fn next_msg_id(&self) -> u64 {
+        self.shared.next_msg_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn in_flight(&self) -> &InFlight {
+        &self.shared.in_flight
+    }
+
+    pub(crate) fn tasks(&self) -> &TaskTracker {
+        &self.shared.tasks
+    }
+
+    pub(crate) fn begin_shutdown(&self) {
+        self.shared.shutdown.cancel();
+    }
+
+    fn write(&self, line: String) -> Result<(), Error> {
+        self.shared.outbox.push(line).map_err(Error::crash)
+    }
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("node_id", &self.shared.node_id)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,159 @@
+//! A test handler that exercises every runtime feature on request, and a small driver that
+//! runs it on a thread behind the in-memory transport.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use runtime::transport::{MemoryPeer, Transport};
+use runtime::{async_trait, Ctx, Error, ErrorCode, Handler, Message, RetryPolicy, RpcError};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// How long a test waits for a line before declaring the node stuck.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Request {
+    Ping,
+    Fail,
+    Explode,
+    Ask { peer: String },
+    Insist { peer: String },
+    Slow,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Reply {
+    Pong { node_index: usize },
+    Asked { result: Value },
+    SlowOk,
+    Question,
+    Tick { count: u64 },
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    value: Value,
+}
+
+#[derive(Default)]
+struct Probe;
+
+#[async_trait]
+impl Handler for Probe {
+    fn on_init(&self, ctx: &Ctx) {
+        // Ticks go to a client id only while the node has a single member, so tests with
+        // peers see no ticks mixed into their exchanges.
+        if ctx.node_ids().len() == 1 {
+            let count = AtomicU64::new(0);
+            ctx.every(Duration::from_millis(200), move |ctx| {
+                let count = count.fetch_add(1, Ordering::Relaxed) + 1;
+                async move {
+                    let _ = ctx.send("c0", &Reply::Tick { count });
+                }
+            });
+        }
+    }
+
+    async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
+        match msg.payload()? {
+            Request::Ping => ctx.reply(
+                &msg,
+                &Reply::Pong {
+                    node_index: ctx.node_index(),
+                },
+            ),
+            Request::Fail => Err(Error::new(ErrorCode::Abort, "asked to fail")),
+            Request::Explode => panic!("boom"),
+            Request::Ask { peer } => {
+                let result = match ctx
+                    .call::<_, Answer>(&peer, &Reply::Question, Duration::from_millis(300))
+                    .await
+                {
+                    Ok(answer) => answer.value,
+                    Err(RpcError::Timeout { .. }) => json!("timeout"),
+                    Err(other) => return Err(other.into()),
+                };
+                ctx.reply(&msg, &Reply::Asked { result })
+            }
+            Request::Insist { peer } => {
+                let policy = RetryPolicy {
+                    attempts: 3,
+                    timeout: Duration::from_millis(200),
+                    ..RetryPolicy::default()
+                };
+                let reply = ctx.rpc_with_retry(&peer, &Reply::Question, &policy).await?;
+                let answer: Answer = reply.payload()?;
+                ctx.reply(
+                    &msg,
+                    &Reply::Asked {
+                        result: answer.value,
+                    },
+                )
+            }
+            Request::Slow => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                ctx.reply(&msg, &Reply::SlowOk)
+            }
+        }
+    }
+}
+
+/// A probe node running on its own thread.
+pub struct Node {
+    peer: MemoryPeer,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Node {
+    pub fn start() -> Node {
+        let (transport, peer) = Transport::in_memory();
+        let thread = std::thread::spawn(move || runtime::run(Box::new(Probe), transport));
+        Node {
+            peer,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn init(&mut self, id: &str, ids: &[&str]) {
+        self.send(json!({"src": "c0", "dest": id, "body": {"type": "init", "node_id": id, "node_ids": ids, "msg_id": 1}}));
+        let reply = self.recv();
+        assert_eq!(reply["body"]["type"], "init_ok", "{reply}");
+        assert_eq!(reply["body"]["in_reply_to"], 1);
+    }
+
+    pub fn send(&self, message: Value) {
+        self.peer.send(message.to_string());
+    }
+
+    pub fn send_raw(&self, line: &str) {
+        self.peer.send(line);
+    }
+
+    /// The next message the node wrote; fails the test if none comes.
+    pub fn recv(&self) -> Value {
+        let line = self
+            .peer
+            .recv(WAIT)
+            .expect("the node wrote nothing in time");
+        serde_json::from_str(&line).expect("the node wrote a line that is not JSON")
+    }
+
+    /// Ends input, waits for the node to exit, and returns whatever it wrote meanwhile.
+    pub fn close(&mut self) -> Vec<Value> {
+        self.peer.close();
+        self.thread
+            .take()
+            .unwrap()
+            .join()
+            .expect("the node thread panicked");
+        let mut rest = Vec::new();
+        while let Some(line) = self.peer.recv(Duration::ZERO) {
+            rest.push(serde_json::from_str(&line).unwrap());
+        }
+        rest
+    }
+}

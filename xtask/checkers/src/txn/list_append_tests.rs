@@ -1,0 +1,238 @@
+//! Hand-written list-append histories: one valid, one per anomaly.
+
+use serde_json::{json, Value};
+
+use super::check;
+use crate::history::{History, OpType};
+use crate::testing::HistoryBuilder;
+use crate::txn::models::ConsistencyModel;
+use crate::validity::Validity;
+
+const RU: [ConsistencyModel; 1] = [ConsistencyModel::READ_UNCOMMITTED];
+const RC: [ConsistencyModel; 1] = [ConsistencyModel::READ_COMMITTED];
+const SER: [ConsistencyModel; 1] = [ConsistencyModel::SERIALIZABLE];
+const SS: [ConsistencyModel; 1] = [ConsistencyModel::STRICT_SERIALIZABLE];
+
+fn invocation(txn: &Value) -> Value {
+    txn.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            if m[0] == "r" {
+                json!(["r", m[1], null])
+            } else {
+                m.clone()
+            }
+        })
+        .collect()
+}
+
+struct Txns(HistoryBuilder);
+
+impl Txns {
+    fn new() -> Txns {
+        Txns(HistoryBuilder::new())
+    }
+    fn begin(self, p: u64, txn: &Value) -> Txns {
+        Txns(self.0.invoke(p, "txn", invocation(txn)))
+    }
+    fn end(self, p: u64, kind: OpType, txn: &Value) -> Txns {
+        let value = if kind == OpType::Ok {
+            txn.clone()
+        } else {
+            invocation(txn)
+        };
+        Txns(self.0.op(p, kind, "txn", value))
+    }
+    fn t(self, p: u64, kind: OpType, txn: Value) -> Txns {
+        self.begin(p, &txn).end(p, kind, &txn)
+    }
+    fn ok(self, p: u64, txn: Value) -> Txns {
+        self.t(p, OpType::Ok, txn)
+    }
+    /// Two transactions that overlap in time.
+    fn both(self, t1: Value, t2: Value) -> Txns {
+        self.begin(0, &t1)
+            .begin(1, &t2)
+            .end(0, OpType::Ok, &t1)
+            .end(1, OpType::Ok, &t2)
+    }
+    fn build(self) -> History {
+        self.0.build()
+    }
+}
+
+fn types(results: &Value) -> Vec<String> {
+    results["anomaly-types"].as_array().map_or(Vec::new(), |a| {
+        a.iter().map(|t| t.as_str().unwrap().to_owned()).collect()
+    })
+}
+
+#[test]
+fn a_serial_history_is_valid() {
+    let h = Txns::new()
+        .ok(0, json!([["append", 1, 1], ["r", 2, null]]))
+        .ok(
+            1,
+            json!([["r", 1, [1]], ["append", 1, 2], ["append", 2, 1]]),
+        )
+        .ok(
+            0,
+            json!([
+                ["r", 1, [1, 2]],
+                ["r", 2, [1]],
+                ["append", 2, 2],
+                ["r", 2, [1, 2]]
+            ]),
+        )
+        .t(2, OpType::Info, json!([["append", 3, 1]]))
+        .build();
+    for models in [&RU[..], &RC, &SER, &SS] {
+        let c = check(&h, models);
+        assert_eq!(c.validity, Validity::Valid, "{models:?}: {}", c.results);
+    }
+}
+
+#[test]
+fn write_cycle_is_g0() {
+    let h = Txns::new()
+        .both(
+            json!([["append", 1, 1], ["append", 2, 2]]),
+            json!([["append", 1, 2], ["append", 2, 1]]),
+        )
+        .ok(2, json!([["r", 1, [1, 2]], ["r", 2, [1, 2]]]))
+        .build();
+    let c = check(&h, &RU);
+    assert_eq!(c.validity, Validity::Invalid);
+    assert_eq!(types(&c.results), vec!["G0"]);
+    let steps = c.results["anomalies"]["G0"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(steps.iter().all(|s| s["type"] == "ww"));
+}
+
+#[test]
+fn circular_information_flow_is_g1c() {
+    let h = Txns::new()
+        .both(
+            json!([["append", 1, 1], ["r", 2, [1]]]),
+            json!([["append", 2, 1], ["r", 1, [1]]]),
+        )
+        .build();
+    let c = check(&h, &RC);
+    assert_eq!(types(&c.results), vec!["G1c"]);
+    assert_eq!(check(&h, &RU).validity, Validity::Valid);
+}
+
+#[test]
+fn read_skew_is_g_single() {
+    let h = Txns::new()
+        .both(
+            json!([["r", 1, null], ["r", 2, [1]]]),
+            json!([["append", 1, 1], ["append", 2, 1]]),
+        )
+        .ok(2, json!([["r", 1, [1]]]))
+        .build();
+    let c = check(&h, &SER);
+    assert_eq!(types(&c.results), vec!["G-single-item"]);
+    assert_eq!(check(&h, &RC).validity, Validity::Valid);
+}
+
+#[test]
+fn reads_that_disagree_on_order_are_incompatible() {
+    let h = Txns::new()
+        .ok(0, json!([["append", 1, 1]]))
+        .ok(1, json!([["append", 1, 2]]))
+        .ok(0, json!([["r", 1, [1, 2]]]))
+        .ok(1, json!([["r", 1, [2, 1]]]))
+        .build();
+    let c = check(&h, &RC);
+    assert_eq!(c.validity, Validity::Invalid);
+    assert!(
+        types(&c.results).contains(&"incompatible-order".to_owned()),
+        "{}",
+        c.results
+    );
+    assert_eq!(
+        c.results["anomalies"]["incompatible-order"][0]["values"],
+        json!([[1, 2], [2, 1]])
+    );
+}
+
+#[test]
+fn a_repeated_element_is_duplicate_elements() {
+    let h = Txns::new()
+        .ok(0, json!([["append", 1, 1]]))
+        .ok(1, json!([["r", 1, [1, 1]]]))
+        .build();
+    let c = check(&h, &RU);
+    assert_eq!(types(&c.results), vec!["duplicate-elements"]);
+    assert_eq!(
+        c.results["anomalies"]["duplicate-elements"][0]["duplicates"],
+        json!({"1": 2})
+    );
+}
+
+#[test]
+fn reading_past_ones_own_append_wrongly_is_internal() {
+    let h = Txns::new()
+        .ok(0, json!([["append", 1, 5]]))
+        .ok(
+            1,
+            json!([["r", 1, [5]], ["append", 1, 6], ["r", 1, [5, 7]]]),
+        )
+        .build();
+    let c = check(&h, &SER);
+    assert!(
+        types(&c.results).contains(&"internal".to_owned()),
+        "{}",
+        c.results
+    );
+    assert_eq!(
+        c.results["anomalies"]["internal"][0]["expected"],
+        json!([5, 6])
+    );
+    let blind = Txns::new()
+        .ok(0, json!([["append", 1, 1]]))
+        .ok(1, json!([["r", 1, [1]], ["append", 2, 6], ["r", 2, [7]]]))
+        .build();
+    let c = check(&blind, &SER);
+    assert_eq!(
+        c.results["anomalies"]["internal"][0]["expected"],
+        json!(["...", 6])
+    );
+}
+
+#[test]
+fn aborted_and_intermediate_reads() {
+    let h = Txns::new()
+        .t(0, OpType::Fail, json!([["append", 1, 1]]))
+        .ok(1, json!([["append", 2, 1], ["append", 2, 2]]))
+        .ok(2, json!([["r", 1, [1]], ["r", 2, [1]]]))
+        .build();
+    let c = check(&h, &RC);
+    let t = types(&c.results);
+    assert!(
+        t.contains(&"G1a".to_owned()) && t.contains(&"G1b".to_owned()),
+        "{}",
+        c.results
+    );
+    assert_eq!(c.results["anomalies"]["G1a"][0]["element"], 1);
+}
+
+#[test]
+fn an_empty_graph_is_unknown_and_reused_values_are_rejected() {
+    let lonely = Txns::new().ok(0, json!([["append", 1, 1]])).build();
+    assert_eq!(check(&lonely, &RC).validity, Validity::Unknown);
+    let reused = Txns::new()
+        .ok(0, json!([["append", 1, 1]]))
+        .ok(1, json!([["append", 1, 1]]))
+        .build();
+    let c = check(&reused, &RC);
+    assert_eq!(c.validity, Validity::Unknown);
+    assert!(c.results["error"]
+        .as_str()
+        .unwrap()
+        .contains("more than once"));
+}
