@@ -25,6 +25,9 @@
 //! - [`set_full`]: broadcast and g-set: no element is lost; stable latencies.
 //! - [`counter`]: g-counter and pn-counter: final reads within the possible sums.
 //! - [`net`]: message counts and messages per operation (always valid).
+//! - [`kafka`]: the kafka log: lost, unseen, duplicated or reordered messages, G1a, lag.
+//! - [`txn`]: Elle-style rw-register and list-append: internal, G1a, G1b, dependency cycles,
+//!   judged against `--consistency-models`.
 //!
 //! Helpers:
 //! - [`pairing`]: invocation ↔ completion matching.
