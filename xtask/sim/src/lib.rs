@@ -1,9 +1,74 @@
-//! The Maelstrom-compatible simulator (being built). The public API below is the contract
-//! the xtask codes against; its bodies are filled in by the simulator work.
+//! The built-in Maelstrom-compatible simulator.
+//!
+//! It runs node programs of any language as real processes and speaks Maelstrom's protocol
+//! to them over stdin/stdout, as `spec/maelstrom.md` describes: node and client ids, message
+//! ids, latency and partitions, the four services, the workload clients and generators, the
+//! history, the message journal, and the checkers (from the `checkers` crate). One seed drives
+//! every random choice. A run leaves a folder with the history, the journal, the node logs,
+//! `results.json` (shaped like Maelstrom's `results.edn`) and two plots.
+//!
+//! Entry points: [`run`] (used by `cargo xtask test`), [`cli_main`] (`cargo xtask sim`),
+//! [`bench::bench_overhead`] (`cargo xtask bench sim`).
+//!
+//! Modules, from the command line down to the bytes:
+//! - [`cli`]: `cargo xtask sim`: summary, banner, exit status.
+//! - [`options`]: Maelstrom's `test` options.
+//! - [`request`]: a run request to options, workload and binary; the replay command.
+//! - [`runner`]: one run's lifecycle, from services to results.
+//! - [`cluster`]: spawning the nodes, `init`, setup clients.
+//! - [`dispatch`]: feeding a phase's operations to the workers.
+//! - [`scheduler`]: free threads, process renumbering, the stagger.
+//! - [`workers`]: the client worker threads.
+//! - [`workload`]: one file per workload: generator, client, final phase, checker.
+//! - [`op`]: operations to run and their completions.
+//! - [`client`]: a Maelstrom client connection, response schemas, outcome mapping.
+//! - [`nemesis`]: the partition schedule and partition shapes.
+//! - [`faults`]: carrying out the nemesis on the network.
+//! - [`services`]: lin-kv, seq-kv, lww-kv, lin-tso.
+//! - [`net`]: the network: ids, latency, partitions, delivery.
+//! - [`latency`]: latency distributions.
+//! - [`process`]: node processes and their pipes.
+//! - [`journal`]: the message journal.
+//! - [`recorder`]: the history as it happens.
+//! - [`judge`]: composing the checkers into the results tree.
+//! - [`store`]: the run folder.
+//! - [`plots`]: `latency.svg` and `rate.svg`.
+//! - [`progress`]: the progress line.
+//! - [`metrics`]: the harness measuring itself.
+//! - [`bench`]: the overhead benchmark.
+//! - [`rng`]: one seed, independent random streams.
+
+pub mod bench;
+pub mod cli;
+pub mod client;
+pub mod cluster;
+pub mod dispatch;
+pub mod faults;
+pub mod journal;
+pub mod judge;
+pub mod latency;
+pub mod metrics;
+pub mod nemesis;
+pub mod net;
+pub mod op;
+pub mod options;
+pub mod plots;
+pub mod process;
+pub mod progress;
+pub mod recorder;
+pub mod request;
+pub mod rng;
+pub mod runner;
+pub mod scheduler;
+pub mod services;
+pub mod store;
+pub mod workers;
+pub mod workload;
 
 use std::path::PathBuf;
 
 pub use checkers::validity::Validity;
+pub use runner::Tuning;
 
 /// One test to run, spelled as Maelstrom's `test` command line.
 #[derive(Debug, Clone)]
@@ -35,14 +100,19 @@ pub struct RunReport {
     pub replay: String,
 }
 
-/// Runs one test to the end and judges it.
-pub fn run(_request: &RunRequest) -> anyhow::Result<RunReport> {
-    anyhow::bail!("the built-in simulator is not built yet")
+/// Runs one test to the end and judges it. Bad arguments are an [`options::ArgError`]
+/// inside the error (exit status 254).
+pub fn run(request: &RunRequest) -> anyhow::Result<RunReport> {
+    runner::run(request, &Tuning::default())
+}
+
+/// [`run`] with non-Maelstrom knobs (tests shorten the recovery pause).
+pub fn run_with(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
+    runner::run(request, tuning)
 }
 
 /// `cargo xtask sim ARGS...`: Maelstrom's `test` options; returns the process exit code
 /// (0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 internal error).
-pub fn cli_main(_args: Vec<String>) -> i32 {
-    eprintln!("the built-in simulator is not built yet");
-    255
+pub fn cli_main(args: Vec<String>) -> i32 {
+    cli::main(args)
 }

@@ -1,0 +1,230 @@
+//! The node processes of a run and their start-up (spec §1.5, §7): spawn every node, send
+//! each `init` from its own fresh client (`c0`..`c(N-1)`, in parallel, 10 s to answer), close
+//! those clients, then open one setup client per node (`c(N)`..`c(2N-1)`, kept until the
+//! end) and send the workload's setup request (broadcast's `topology`, 5 s to answer).
+//!
+//! A node that exits, never answers `init`, or answers it wrongly ends the run with an error
+//! naming the node, how it ended, and the last lines of its stderr. Dropping the cluster
+//! SIGKILLs every node, so no error path leaves processes behind.
+
+use crate::client::{Answer, Conn, Request};
+use crate::metrics::DelayRecorder;
+use crate::net::Network;
+use crate::options::Options;
+use crate::process::{NodeEvent, NodeProcess, Spawn};
+use crate::workload::{Workload, DEFAULT_TIMEOUT};
+use crossbeam_channel::{select, unbounded, Receiver};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Maelstrom's deadline for `init_ok`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The running nodes.
+pub struct Cluster {
+    nodes: Vec<NodeProcess>,
+    /// Node exits and deafness, for whoever is driving the run.
+    pub events: Receiver<NodeEvent>,
+    setup_clients: Vec<Conn>,
+}
+
+impl Cluster {
+    /// Spawns one process per node of `opts` and registers each on `net`.
+    pub fn spawn(
+        opts: &Options,
+        bin: &Path,
+        net: &Arc<Network>,
+        delays: &Arc<DelayRecorder>,
+        log_dir: &Path,
+    ) -> anyhow::Result<Cluster> {
+        let (tx, events) = unbounded();
+        let how = Spawn {
+            bin,
+            args: &opts.node_args,
+            log_dir,
+            echo_stderr: opts.log_stderr,
+            net,
+            delays,
+            events: &tx,
+        };
+        let mut cluster = Cluster {
+            nodes: Vec::new(),
+            events,
+            setup_clients: Vec::new(),
+        };
+        for id in &opts.nodes {
+            cluster.nodes.push(NodeProcess::spawn(id, &how)?);
+        }
+        Ok(cluster)
+    }
+
+    /// An error report for `node`.
+    pub fn report(&mut self, node: &str, what: &str) -> String {
+        match self.nodes.iter_mut().find(|n| n.id == node) {
+            Some(n) => n.report(what),
+            None => format!("node {node} {what}"),
+        }
+    }
+
+    /// Sends the same request to every node from the given clients, in parallel, and returns
+    /// the answers in node order; a node exit ends the wait with its report.
+    fn ask_all(
+        &mut self,
+        conns: Vec<Conn>,
+        requests: Vec<Request>,
+        timeout: Duration,
+    ) -> anyhow::Result<Vec<(Conn, Answer)>> {
+        let (tx, rx) = unbounded();
+        for (i, (mut conn, request)) in conns.into_iter().zip(requests).enumerate() {
+            let (tx, node) = (tx.clone(), self.nodes[i].id.clone());
+            std::thread::Builder::new()
+                .name(format!("ask-{node}"))
+                .spawn(move || {
+                    let answer = conn.call(&node, &request, timeout);
+                    let _ = tx.send((i, conn, answer));
+                })?;
+        }
+        drop(tx);
+        let mut answers: Vec<Option<(Conn, Answer)>> =
+            (0..self.nodes.len()).map(|_| None).collect();
+        let mut left = self.nodes.len();
+        while left > 0 {
+            select! {
+                recv(rx) -> got => {
+                    let (i, conn, answer) = got.expect("every asker reports before hanging up");
+                    answers[i] = Some((conn, answer));
+                    left -= 1;
+                }
+                recv(self.events) -> event => match event {
+                    Ok(NodeEvent::Exited { node }) => {
+                        anyhow::bail!("{}", self.report(&node, "exited during start-up"));
+                    }
+                    Ok(NodeEvent::Deaf { .. }) | Err(_) => {}
+                },
+            }
+        }
+        Ok(answers
+            .into_iter()
+            .map(|a| a.expect("all answered"))
+            .collect())
+    }
+
+    /// Sends `init` to every node and checks every `init_ok`.
+    pub fn init(&mut self, net: &Arc<Network>, node_ids: &[String]) -> anyhow::Result<()> {
+        let conns: Vec<Conn> = self.nodes.iter().map(|_| Conn::open(net)).collect();
+        let requests = self
+            .nodes
+            .iter()
+            .map(|n| {
+                Request::new("init")
+                    .with("node_id", json!(n.id))
+                    .with("node_ids", json!(node_ids))
+            })
+            .collect();
+        let answers = self.ask_all(conns, requests, INIT_TIMEOUT)?;
+        for (i, (conn, answer)) in answers.into_iter().enumerate() {
+            conn.close();
+            let node = self.nodes[i].id.clone();
+            match answer {
+                Answer::Reply(body) if body.get("type") == Some(&json!("init_ok")) => {}
+                Answer::Reply(body) if body.get("type") == Some(&json!("error")) => {
+                    anyhow::bail!(
+                        "{}",
+                        self.report(
+                            &node,
+                            &format!("answered init with an error: {}", Value::Object(body))
+                        )
+                    );
+                }
+                Answer::Reply(body) => {
+                    let what = format!("was expected to answer init with an init_ok message, but responded with {}", Value::Object(body));
+                    anyhow::bail!("{}", self.report(&node, &what));
+                }
+                Answer::Timeout => {
+                    let what = format!("did not respond to an init message within {} s (Maelstrom: \"Expected node {node} to respond to an init message, but node did not respond.\")", INIT_TIMEOUT.as_secs());
+                    anyhow::bail!("{}", self.report(&node, &what));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens the setup clients and sends the workload's setup request, if it has one.
+    pub fn setup(
+        &mut self,
+        net: &Arc<Network>,
+        workload: &dyn Workload,
+        opts: &Options,
+    ) -> anyhow::Result<()> {
+        let conns: Vec<Conn> = self.nodes.iter().map(|_| Conn::open(net)).collect();
+        let setups: Vec<_> = self
+            .nodes
+            .iter()
+            .map(|n| workload.setup(opts, &n.id))
+            .collect();
+        if setups.iter().all(Option::is_none) {
+            self.setup_clients = conns;
+            return Ok(());
+        }
+        let requests = setups
+            .iter()
+            .map(|s| {
+                s.as_ref()
+                    .map_or_else(|| Request::new("noop"), |(r, _)| r.clone())
+            })
+            .collect();
+        let answers = self.ask_all(conns, requests, DEFAULT_TIMEOUT)?;
+        for (i, (conn, answer)) in answers.into_iter().enumerate() {
+            self.setup_clients.push(conn);
+            let Some((request, schema)) = &setups[i] else {
+                continue;
+            };
+            let node = self.nodes[i].id.clone();
+            let problem = match answer {
+                Answer::Timeout => format!(
+                    "did not answer {} within {} s",
+                    request.kind,
+                    DEFAULT_TIMEOUT.as_secs()
+                ),
+                Answer::Reply(body) => match schema.validate(&body) {
+                    Ok(()) => continue,
+                    Err(why) => format!(
+                        "answered {} with a malformed reply ({why}): {}",
+                        request.kind,
+                        Value::Object(body)
+                    ),
+                },
+            };
+            anyhow::bail!("{}", self.report(&node, &problem));
+        }
+        Ok(())
+    }
+
+    /// Ends every node; returns reports for nodes that had already exited (Maelstrom's
+    /// "Node nX crashed" at teardown).
+    pub fn teardown(mut self) -> Vec<String> {
+        let mut crashed = Vec::new();
+        for node in &mut self.nodes {
+            if node.exit_status().is_some() {
+                crashed.push(node.report("crashed (exited before the end of the test)"));
+            }
+        }
+        for conn in self.setup_clients.drain(..) {
+            conn.close();
+        }
+        for node in self.nodes.drain(..) {
+            node.kill();
+        }
+        crashed
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for node in self.nodes.drain(..) {
+            node.kill();
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! The simulated network (spec §1.3, §4.4): who is registered, message ids, latency,
+//! partitions, delivery, and the journal.
+//!
+//! Every message gets a network id (from 0, global per test) that is delivered as the
+//! top-level `id`. A message whose endpoints are both non-clients is held for a sampled
+//! latency; all others are delivered at once, on the sender's thread. Held messages wait in
+//! one deadline heap served by one delivery thread, which sleeps on a condition variable until
+//! the earliest deadline (no polling): at most one wake-up per delivery, and none at all for
+//! a message that cannot overtake the current earliest one. Earliest-deadline-first over all
+//! destinations gives each destination the order Maelstrom's per-destination queues give.
+//! Partitions are consulted when a message is delivered; a blocked message is journaled as
+//! sent and never as received. Clients and services are never partitioned (grudges name only
+//! server nodes).
+
+use crate::journal::Journal;
+use crate::latency::Latency;
+use crate::rng::SimRng;
+use checkers::journal::{is_client_id, NetEventKind};
+use crossbeam_channel::{unbounded, Receiver, Sender};
+use serde_json::value::RawValue;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// A message as delivered to a harness-side endpoint (client or service).
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub id: u64,
+    pub src: String,
+    pub dest: String,
+    pub body: Box<RawValue>,
+}
+
+/// A message line for a node's stdin, with what its writer needs to measure lateness.
+#[derive(Debug)]
+pub struct Outgoing {
+    /// `{"id":..,"src":..,"dest":..,"body":..}` and a newline.
+    pub line: Vec<u8>,
+    /// When the message is due (send time plus its latency); `None` for client traffic.
+    pub due: Option<Instant>,
+}
+
+/// Where delivered messages go.
+#[derive(Debug, Clone)]
+pub enum Endpoint {
+    /// A node process: lines for its stdin writer.
+    Node(Sender<Outgoing>),
+    /// A harness-side client or service.
+    Mailbox(Sender<Envelope>),
+}
+
+/// Why the network refused a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    UnknownSrc(String),
+    UnknownDest(String),
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::UnknownSrc(id) => write!(
+                f,
+                "Invalid source for message: {id:?} is not on the network"
+            ),
+            SendError::UnknownDest(id) => {
+                write!(f, "Invalid dest for message: {id:?} is not on the network")
+            }
+        }
+    }
+}
+
+/// A directional partition: destination → the sources whose messages it drops.
+pub type Grudge = HashMap<String, HashSet<String>>;
+
+struct Held {
+    due: Instant,
+    id: u64,
+    src: String,
+    dest: String,
+    body: Box<RawValue>,
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Self) -> bool {
+        (self.due, self.id) == (other.due, other.id)
+    }
+}
+impl Eq for Held {}
+impl PartialOrd for Held {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Held {
+    /// Earliest deadline first; ties in send order.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.due, self.id).cmp(&(other.due, other.id))
+    }
+}
+
+struct State {
+    endpoints: HashMap<String, Endpoint>,
+    next_msg_id: u64,
+    next_client: u64,
+    held: BinaryHeap<Reverse<Held>>,
+    grudge: Grudge,
+    rng: SimRng,
+    stopped: bool,
+}
+
+/// The network of one run.
+pub struct Network {
+    origin: Instant,
+    latency: Latency,
+    state: Mutex<State>,
+    wake: Condvar,
+    journal: Journal,
+    /// Messages accepted between two non-clients (nodes and services).
+    server_sends: AtomicU64,
+}
+
+impl Network {
+    /// A network whose times count from `origin`, drawing latencies from `rng`.
+    pub fn new(origin: Instant, latency: Latency, rng: SimRng, journal: Journal) -> Arc<Network> {
+        let state = State {
+            endpoints: HashMap::new(),
+            next_msg_id: 0,
+            next_client: 0,
+            held: BinaryHeap::new(),
+            grudge: Grudge::new(),
+            rng,
+            stopped: false,
+        };
+        Arc::new(Network {
+            origin,
+            latency,
+            state: Mutex::new(state),
+            wake: Condvar::new(),
+            journal,
+            server_sends: AtomicU64::new(0),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("network lock poisoned")
+    }
+
+    /// Nanoseconds since the run's origin.
+    pub fn now_ns(&self) -> u64 {
+        self.origin.elapsed().as_nanos() as u64
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Registers a node or service under a fixed id.
+    pub fn register(&self, id: &str, endpoint: Endpoint) {
+        self.lock().endpoints.insert(id.to_string(), endpoint);
+    }
+
+    /// A mailbox for a harness-side endpoint with a fixed id (a service).
+    pub fn register_mailbox(&self, id: &str) -> Receiver<Envelope> {
+        let (tx, rx) = unbounded();
+        self.register(id, Endpoint::Mailbox(tx));
+        rx
+    }
+
+    /// Opens a client: the next `c<k>` id from the one global counter, and its mailbox.
+    pub fn open_client(&self) -> (String, Receiver<Envelope>) {
+        let (tx, rx) = unbounded();
+        let mut state = self.lock();
+        let id = format!("c{}", state.next_client);
+        state.next_client += 1;
+        state.endpoints.insert(id.clone(), Endpoint::Mailbox(tx));
+        (id, rx)
+    }
+
+    /// Removes an endpoint; later messages to it are refused (or, if in flight, dropped).
+    pub fn unregister(&self, id: &str) {
+        self.lock().endpoints.remove(id);
+    }
+
+    /// Replaces the partition; an empty grudge heals the network.
+    pub fn set_grudge(&self, grudge: Grudge) {
+        self.lock().grudge = grudge;
+    }
+
+    /// Accepts a message from `src` to `dest` and returns its network id.
+    pub fn send(&self, src: &str, dest: &str, body: Box<RawValue>) -> Result<u64, SendError> {
+        let sent = Instant::now();
+        let mut state = self.lock();
+        if !state.endpoints.contains_key(src) {
+            return Err(SendError::UnknownSrc(src.to_string()));
+        }
+        if !state.endpoints.contains_key(dest) {
+            return Err(SendError::UnknownDest(dest.to_string()));
+        }
+        let id = state.next_msg_id;
+        state.next_msg_id += 1;
+        self.journal
+            .record(self.now_ns(), NetEventKind::Send, id, src, dest, &body);
+        let server = !is_client_id(src) && !is_client_id(dest);
+        if server {
+            self.server_sends.fetch_add(1, Ordering::Relaxed);
+        }
+        let delay = if server && !self.latency.is_zero() {
+            self.latency.sample(&mut state.rng)
+        } else {
+            0
+        };
+        if delay == 0 {
+            self.deliver(&state, id, src, dest, &body, None);
+        } else {
+            let due = sent + Duration::from_millis(delay);
+            let earliest = state.held.peek().map(|Reverse(h)| h.due);
+            state.held.push(Reverse(Held {
+                due,
+                id,
+                src: src.to_string(),
+                dest: dest.to_string(),
+                body,
+            }));
+            if earliest.is_none_or(|e| due < e) {
+                self.wake.notify_one();
+            }
+        }
+        Ok(id)
+    }
+
+    /// Hands a message to its destination unless a partition or a departed client drops it.
+    fn deliver(
+        &self,
+        state: &State,
+        id: u64,
+        src: &str,
+        dest: &str,
+        body: &RawValue,
+        due: Option<Instant>,
+    ) {
+        if state
+            .grudge
+            .get(dest)
+            .is_some_and(|srcs| srcs.contains(src))
+        {
+            return;
+        }
+        let Some(endpoint) = state.endpoints.get(dest) else {
+            return;
+        };
+        self.journal
+            .record(self.now_ns(), NetEventKind::Recv, id, src, dest, body);
+        match endpoint {
+            Endpoint::Node(tx) => {
+                let line = node_line(id, src, dest, body);
+                let _ = tx.send(Outgoing { line, due });
+            }
+            Endpoint::Mailbox(tx) => {
+                let envelope = Envelope {
+                    id,
+                    src: src.to_string(),
+                    dest: dest.to_string(),
+                    body: body.to_owned(),
+                };
+                let _ = tx.send(envelope);
+            }
+        }
+    }
+
+    /// The delivery loop for held messages; returns after [`Network::stop`].
+    pub fn run_delivery(&self) {
+        let mut state = self.lock();
+        loop {
+            if state.stopped {
+                return;
+            }
+            let now = Instant::now();
+            match state.held.peek() {
+                None => state = self.wake.wait(state).expect("network lock poisoned"),
+                Some(Reverse(next)) if next.due <= now => {
+                    let Reverse(h) = state.held.pop().expect("peeked message vanished");
+                    self.deliver(&state, h.id, &h.src, &h.dest, &h.body, Some(h.due));
+                }
+                Some(Reverse(next)) => {
+                    let wait = next.due - now;
+                    state = self
+                        .wake
+                        .wait_timeout(state, wait)
+                        .expect("network lock poisoned")
+                        .0;
+                }
+            }
+        }
+    }
+
+    /// Messages accepted so far between two non-clients.
+    pub fn server_sends(&self) -> u64 {
+        self.server_sends.load(Ordering::Relaxed)
+    }
+
+    /// Ends the delivery loop; held messages are discarded.
+    pub fn stop(&self) {
+        self.lock().stopped = true;
+        self.wake.notify_all();
+    }
+}
+
+/// The line a node reads: keys in Maelstrom's order `id, src, dest, body`.
+fn node_line(id: u64, src: &str, dest: &str, body: &RawValue) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        id: u64,
+        src: &'a str,
+        dest: &'a str,
+        body: &'a RawValue,
+    }
+    let mut line = serde_json::to_vec(&Line {
+        id,
+        src,
+        dest,
+        body,
+    })
+    .expect("a message always serialises");
+    line.push(b'\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::LatencyDist;
+    use crate::rng::{stream, Stream};
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    fn network(latency_ms: u64) -> Arc<Network> {
+        let journal = Journal::create(None, false, false).unwrap();
+        let latency = Latency {
+            dist: LatencyDist::Constant,
+            mean: latency_ms,
+        };
+        Network::new(Instant::now(), latency, stream(1, Stream::Latency), journal)
+    }
+
+    #[test]
+    fn clients_count_from_zero_and_messages_carry_ids_from_zero() {
+        let net = network(0);
+        let (node_tx, node_rx) = unbounded();
+        net.register("n0", Endpoint::Node(node_tx));
+        let (c0, _c0_rx) = net.open_client();
+        let (c1, c1_rx) = net.open_client();
+        assert_eq!((c0.as_str(), c1.as_str()), ("c0", "c1"));
+        assert_eq!(
+            net.send(&c0, "n0", raw(r#"{"type":"init","msg_id":1}"#)),
+            Ok(0)
+        );
+        let line = node_rx.try_recv().unwrap().line;
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            "{\"id\":0,\"src\":\"c0\",\"dest\":\"n0\",\"body\":{\"type\":\"init\",\"msg_id\":1}}\n"
+        );
+        assert_eq!(net.send("n0", &c1, raw(r#"{"in_reply_to":1}"#)), Ok(1));
+        assert_eq!(c1_rx.try_recv().unwrap().id, 1);
+    }
+
+    #[test]
+    fn unknown_endpoints_are_refused() {
+        let net = network(0);
+        let (c0, _rx) = net.open_client();
+        assert_eq!(
+            net.send(&c0, "n9", raw("{}")),
+            Err(SendError::UnknownDest("n9".into()))
+        );
+        assert_eq!(
+            net.send("n9", &c0, raw("{}")),
+            Err(SendError::UnknownSrc("n9".into()))
+        );
+        net.unregister(&c0);
+        let (c1, _rx1) = net.open_client();
+        assert_eq!(c1, "c1", "ids are never reused");
+        assert_eq!(
+            net.send(&c1, &c0, raw("{}")),
+            Err(SendError::UnknownDest("c0".into()))
+        );
+    }
+
+    #[test]
+    fn partitions_drop_only_the_named_direction() {
+        let net = network(0);
+        let a = net.register_mailbox("n0");
+        let b = net.register_mailbox("n1");
+        net.set_grudge(Grudge::from([(
+            "n1".to_string(),
+            HashSet::from(["n0".to_string()]),
+        )]));
+        net.send("n0", "n1", raw("1")).unwrap();
+        net.send("n1", "n0", raw("2")).unwrap();
+        assert!(b.try_recv().is_err());
+        assert_eq!(a.try_recv().unwrap().body.get(), "2");
+        net.set_grudge(Grudge::new());
+        net.send("n0", "n1", raw("3")).unwrap();
+        assert_eq!(b.try_recv().unwrap().body.get(), "3");
+        let events = net.journal().finish().unwrap();
+        let sends = events
+            .iter()
+            .filter(|e| e.kind == NetEventKind::Send)
+            .count();
+        let recvs = events
+            .iter()
+            .filter(|e| e.kind == NetEventKind::Recv)
+            .count();
+        assert_eq!((sends, recvs), (3, 2));
+    }
+
+    #[test]
+    fn held_messages_arrive_after_their_latency_in_order() {
+        let net = network(30);
+        let rx = net.register_mailbox("n1");
+        net.register("n0", Endpoint::Mailbox(unbounded().0));
+        let (client, client_rx) = net.open_client();
+        let deliverer = {
+            let net = Arc::clone(&net);
+            std::thread::spawn(move || net.run_delivery())
+        };
+        let start = Instant::now();
+        for k in 0..3 {
+            net.send("n0", "n1", raw(&k.to_string())).unwrap();
+        }
+        net.send("n1", &client, raw("9")).unwrap();
+        assert_eq!(
+            client_rx.try_recv().unwrap().body.get(),
+            "9",
+            "client traffic is immediate"
+        );
+        let bodies: Vec<String> = (0..3)
+            .map(|_| rx.recv().unwrap().body.get().to_string())
+            .collect();
+        assert!(start.elapsed() >= Duration::from_millis(30));
+        assert_eq!(bodies, ["0", "1", "2"]);
+        net.stop();
+        deliverer.join().unwrap();
+    }
+}

@@ -1,0 +1,430 @@
+//! Node processes (spec §1.1-1.2): spawning, their three pipes, and what they write.
+//!
+//! A node is `--bin` run with the positional arguments, in the system temp directory, as
+//! Maelstrom runs it. Each node gets three threads, all blocked in the kernel when idle:
+//! a writer that drains its queue of delivered lines into stdin in one write per batch; a
+//! reader that validates every stdout line and hands it to the network; and a stderr pump
+//! into `node-logs/<id>.log` that keeps the last lines for error reports.
+//!
+//! **The deaf-node quirk is replicated.** A stdout line that is not JSON, has a key other
+//! than `src`, `dest`, `body`, `id`, or names an endpoint that is not on the network (for
+//! example a late reply to a client that has gone) makes Maelstrom stop reading that node's
+//! stdout for the rest of the test. We do the same, so a node that passes here passes there,
+//! but we say so loudly: on the console, in the node's log, and in the run's results. The
+//! reader keeps draining the pipe afterwards so the node is not blocked on a full pipe.
+
+use crate::metrics::DelayRecorder;
+use crate::net::{Endpoint, Network, Outgoing};
+use anyhow::Context;
+use crossbeam_channel::{unbounded, Receiver, Sender};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How many stderr lines are kept for error reports (Maelstrom shows 32).
+const TAIL_LINES: usize = 32;
+
+/// Something a node did that ends or endangers the test, for the runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeEvent {
+    /// The node closed its stdout (it exited or is about to).
+    Exited { node: String },
+    /// The node wrote a line Maelstrom would reject; it is deaf from now on.
+    Deaf { node: String, reason: String },
+}
+
+/// The envelope a node may write: exactly these keys (`id` is discarded).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Written {
+    src: String,
+    dest: String,
+    body: Box<RawValue>,
+    #[allow(dead_code)]
+    id: Option<i64>,
+}
+
+/// The last lines a node wrote to stderr.
+#[derive(Debug, Clone, Default)]
+pub struct Tail(Arc<Mutex<VecDeque<String>>>);
+
+impl Tail {
+    fn push(&self, line: String) {
+        let mut lines = self.0.lock().expect("tail lock poisoned");
+        if lines.len() == TAIL_LINES {
+            lines.pop_front();
+        }
+        lines.push_back(line);
+    }
+
+    /// The kept lines, oldest first.
+    pub fn lines(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .expect("tail lock poisoned")
+            .iter()
+            .cloned()
+            .collect()
+    }
+}
+
+/// One running node.
+pub struct NodeProcess {
+    pub id: String,
+    child: Child,
+    tail: Tail,
+    log_path: PathBuf,
+    threads: Vec<JoinHandle<()>>,
+    net: Arc<Network>,
+    /// Set by the stdout reader when the node closes its stdout.
+    stdout_closed: Arc<AtomicBool>,
+}
+
+/// What a node process needs besides its id.
+pub struct Spawn<'a> {
+    pub bin: &'a Path,
+    pub args: &'a [String],
+    pub log_dir: &'a Path,
+    /// Copy stderr to the console (`--log-stderr`).
+    pub echo_stderr: bool,
+    pub net: &'a Arc<Network>,
+    pub delays: &'a Arc<DelayRecorder>,
+    pub events: &'a Sender<NodeEvent>,
+}
+
+impl NodeProcess {
+    /// Starts node `id` and registers it on the network.
+    pub fn spawn(id: &str, how: &Spawn<'_>) -> anyhow::Result<NodeProcess> {
+        let log_path = how.log_dir.join(format!("{id}.log"));
+        let log =
+            File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
+        let mut child = Command::new(how.bin)
+            .args(how.args)
+            .current_dir(std::env::temp_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting node {id}: {}", how.bin.display()))?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = unbounded();
+        how.net.register(id, Endpoint::Node(tx));
+        let tail = Tail::default();
+        let stdout_closed = Arc::new(AtomicBool::new(false));
+        let name = |what: &str| format!("{id}-{what}");
+        let threads = vec![
+            std::thread::Builder::new().name(name("stdin")).spawn({
+                let delays = Arc::clone(how.delays);
+                move || write_stdin(stdin, rx, &delays)
+            })?,
+            std::thread::Builder::new().name(name("stdout")).spawn({
+                let (node, net, events, tail) = (
+                    id.to_string(),
+                    Arc::clone(how.net),
+                    how.events.clone(),
+                    tail.clone(),
+                );
+                let closed = Arc::clone(&stdout_closed);
+                move || {
+                    read_stdout(&node, stdout, &net, &events, &tail);
+                    closed.store(true, Ordering::SeqCst);
+                    let _ = events.send(NodeEvent::Exited { node });
+                }
+            })?,
+            std::thread::Builder::new().name(name("stderr")).spawn({
+                let (node, tail, echo) = (id.to_string(), tail.clone(), how.echo_stderr);
+                move || pump_stderr(&node, stderr, log, &tail, echo)
+            })?,
+        ];
+        Ok(NodeProcess {
+            id: id.to_string(),
+            child,
+            tail,
+            log_path,
+            threads,
+            net: Arc::clone(how.net),
+            stdout_closed,
+        })
+    }
+
+    /// The node's exit status if it has exited.
+    pub fn exit_status(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    /// The last stderr lines, for error reports.
+    pub fn tail(&self) -> Vec<String> {
+        self.tail.lines()
+    }
+
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// Gives a node that closed its stdout a moment to exit and to finish writing stderr,
+    /// so a report shows its exit status and its last words. Only error paths call this.
+    fn settle(&mut self) {
+        if !self.stdout_closed.load(Ordering::SeqCst) {
+            return;
+        }
+        let until = Instant::now() + Duration::from_secs(2);
+        while self.exit_status().is_none() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if self.exit_status().is_some() {
+            while self.threads.iter().any(|t| {
+                t.thread().name().is_some_and(|n| n.ends_with("-stderr")) && !t.is_finished()
+            }) && Instant::now() < until
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+
+    /// An error report: the node, how it ended, and its last stderr lines.
+    pub fn report(&mut self, what: &str) -> String {
+        self.settle();
+        let status = match self.exit_status() {
+            Some(s) => match (s.code(), s.signal()) {
+                (Some(code), _) => format!(" (exit status {code})"),
+                (None, Some(signal)) => format!(" (killed by signal {signal})"),
+                (None, None) => format!(" ({s})"),
+            },
+            None => String::new(),
+        };
+        let tail = self.tail();
+        let mut text = format!(
+            "node {} {what}{status}; its log is {}",
+            self.id,
+            self.log_path.display()
+        );
+        if tail.is_empty() {
+            text.push_str("\n  (it wrote nothing to stderr)");
+        } else {
+            text.push_str(&format!("\n  last {} stderr line(s):", tail.len()));
+            for line in tail {
+                text.push_str("\n  | ");
+                text.push_str(&line);
+            }
+        }
+        text
+    }
+
+    /// Takes the node off the network (which ends its stdin writer), SIGKILLs it, and waits
+    /// for its threads (its stdout and stderr close when it dies).
+    ///
+    /// A node that started children of its own (a wrapper script, say) may leave them
+    /// holding its stdout or stderr open after it dies; their reader threads are then given
+    /// a second to finish and otherwise left behind, rather than hanging the harness.
+    pub fn kill(mut self) {
+        self.net.unregister(&self.id);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let until = Instant::now() + Duration::from_secs(1);
+        for t in self.threads.drain(..) {
+            while !t.is_finished() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if t.is_finished() {
+                let _ = t.join();
+            } else {
+                eprintln!(
+                    "note: a child of node {} still holds its pipes after the node was killed",
+                    self.id
+                );
+            }
+        }
+    }
+}
+
+/// Writes delivered lines to the node, one write per available batch.
+fn write_stdin(mut stdin: ChildStdin, rx: Receiver<Outgoing>, delays: &DelayRecorder) {
+    let mut batch = Vec::with_capacity(1 << 14);
+    let mut dues = Vec::new();
+    while let Ok(first) = rx.recv() {
+        batch.clear();
+        dues.clear();
+        for out in std::iter::once(first).chain(rx.try_iter()) {
+            batch.extend_from_slice(&out.line);
+            dues.extend(out.due);
+        }
+        if stdin
+            .write_all(&batch)
+            .and_then(|()| stdin.flush())
+            .is_err()
+        {
+            return; // The node is gone; the stdout reader reports that.
+        }
+        let written = Instant::now();
+        for due in &dues {
+            delays.record(written.saturating_duration_since(*due));
+        }
+    }
+}
+
+/// Reads the node's stdout, validating and routing each line, until it closes.
+fn read_stdout(
+    node: &str,
+    stdout: impl Read,
+    net: &Network,
+    events: &Sender<NodeEvent>,
+    tail: &Tail,
+) {
+    let mut reader = BufReader::with_capacity(1 << 16, stdout);
+    let mut line = Vec::new();
+    let mut deaf = false;
+    let mut ignored = 0u64;
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        if deaf {
+            ignored += 1;
+            continue;
+        }
+        let text = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line));
+        if let Err(reason) = route(&text, net) {
+            deaf = true;
+            let reason = format!("{reason}; offending line: {}", shorten(&text));
+            let recent: Vec<String> = tail
+                .lines()
+                .into_iter()
+                .rev()
+                .take(5)
+                .rev()
+                .map(|l| format!("\n  | {l}"))
+                .collect();
+            eprintln!(
+                "\nERROR: node {node} wrote a line Maelstrom rejects: {reason}\n\
+                 ERROR: like Maelstrom, the simulator ignores everything {node} writes from now on (the node is deaf)\n\
+                 ERROR: its last stderr lines:{}\n",
+                recent.concat()
+            );
+            tail.push(format!("[sim] node is deaf from here on: {reason}"));
+            let _ = events.send(NodeEvent::Deaf {
+                node: node.to_string(),
+                reason,
+            });
+        }
+    }
+    if ignored > 0 {
+        eprintln!("note: ignored {ignored} line(s) that deaf node {node} wrote");
+    }
+}
+
+/// Validates one stdout line and sends it.
+fn route(text: &str, net: &Network) -> Result<(), String> {
+    let written: Written =
+        serde_json::from_str(text).map_err(|e| format!("malformed network message ({e})"))?;
+    net.send(&written.src, &written.dest, written.body)
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 300;
+    match text.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// Copies stderr into the node's log chunk by chunk, keeping the last lines in memory.
+fn pump_stderr(node: &str, mut stderr: impl Read, mut log: File, tail: &Tail, echo: bool) {
+    let mut chunk = vec![0u8; 1 << 14];
+    let mut partial = Vec::new();
+    loop {
+        let n = match stderr.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let _ = log.write_all(&chunk[..n]);
+        partial.extend_from_slice(&chunk[..n]);
+        while let Some(end) = partial.iter().position(|&b| b == b'\n') {
+            let line = String::from_utf8_lossy(&partial[..end]).into_owned();
+            if echo {
+                eprintln!("{node} | {line}");
+            }
+            tail.push(line);
+            partial.drain(..=end);
+        }
+    }
+    if !partial.is_empty() {
+        tail.push(String::from_utf8_lossy(&partial).into_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Journal;
+    use crate::latency::Latency;
+    use crate::options::LatencyDist;
+    use crate::rng::{stream, Stream};
+
+    fn network() -> Arc<Network> {
+        let latency = Latency {
+            dist: LatencyDist::Constant,
+            mean: 0,
+        };
+        Network::new(
+            Instant::now(),
+            latency,
+            stream(0, Stream::Latency),
+            Journal::create(None, false, false).unwrap(),
+        )
+    }
+
+    #[test]
+    fn only_well_formed_lines_to_known_endpoints_are_routed() {
+        let net = network();
+        let inbox = net.register_mailbox("c0");
+        net.register_mailbox("n0");
+        let cases = [
+            (r#"{"src":"n0","dest":"c0","body":{"type":"x"}}"#, true),
+            (r#"{"src":"n0","dest":"c0","body":null,"id":4}"#, true),
+            (r#"{"dest":"c0","src":"n0","body":1}"#, true),
+            (r#"{"src":"n0","dest":"c0","body":{},"extra":1}"#, false),
+            (r#"{"src":"n0","dest":"c0"}"#, false),
+            (r#"{"src":"n0","dest":"c0","body":{},"id":1.5}"#, false),
+            (r#"{"src":"n0","dest":"c9","body":{}}"#, false),
+            (r#"{"src":"n7","dest":"c0","body":{}}"#, false),
+            (r#"not json"#, false),
+            ("", false),
+        ];
+        for (line, ok) in cases {
+            assert_eq!(route(line, &net).is_ok(), ok, "{line}");
+        }
+        assert_eq!(inbox.try_iter().count(), 3);
+        assert!(
+            route(r#"{"src":"n0","dest":"c0","body":{},"extra":1}"#, &net)
+                .unwrap_err()
+                .contains("extra")
+        );
+    }
+
+    #[test]
+    fn tail_keeps_the_last_lines() {
+        let tail = Tail::default();
+        for i in 0..40 {
+            tail.push(i.to_string());
+        }
+        let lines = tail.lines();
+        assert_eq!(lines.len(), TAIL_LINES);
+        assert_eq!(lines.first().map(String::as_str), Some("8"));
+        assert_eq!(lines.last().map(String::as_str), Some("39"));
+    }
+}

@@ -1,0 +1,154 @@
+//! The key-value operations shared by lin-kv, seq-kv and lww-kv (spec §3.1), applied to one
+//! immutable store; lin-kv is exactly this applied to a single store.
+//!
+//! Keys and values are any JSON; equality is structural on the parsed JSON, where `1` and
+//! `1.0` differ (as Clojure's `=` on Long and Double). A key is stored under its canonical
+//! JSON text, which has exactly that equality because serde_json sorts object keys.
+
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One state of a store. Values are shared so that keeping old states (seq-kv) is cheap.
+pub type Store = BTreeMap<String, Arc<Value>>;
+
+/// A parsed KV request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KvOp {
+    Read {
+        key: Value,
+    },
+    Write {
+        key: Value,
+        value: Value,
+    },
+    Cas {
+        key: Value,
+        from: Value,
+        to: Value,
+        create: bool,
+    },
+}
+
+/// A reply body without `in_reply_to`: the success fields, or an error code and text.
+pub type Reply = Result<Map<String, Value>, (i64, String)>;
+
+impl KvOp {
+    /// The request in `body`, or `None` for a type the KV services don't know.
+    pub fn parse(body: &Map<String, Value>) -> Option<KvOp> {
+        let field = |name: &str| body.get(name).cloned().unwrap_or(Value::Null);
+        match body.get("type")?.as_str()? {
+            "read" => Some(KvOp::Read { key: field("key") }),
+            "write" => Some(KvOp::Write {
+                key: field("key"),
+                value: field("value"),
+            }),
+            "cas" => Some(KvOp::Cas {
+                key: field("key"),
+                from: field("from"),
+                to: field("to"),
+                create: body.get("create_if_not_exists") == Some(&Value::Bool(true)),
+            }),
+            _ => None,
+        }
+    }
+
+    fn key(&self) -> &Value {
+        match self {
+            KvOp::Read { key } | KvOp::Write { key, .. } | KvOp::Cas { key, .. } => key,
+        }
+    }
+
+    /// Applies the op to `store`: the reply, and the new store if the op changed it.
+    pub fn apply(&self, store: &Store) -> (Reply, Option<Store>) {
+        let key = self.key().to_string();
+        let current = store.get(&key);
+        let (reply, new_value) = match self {
+            KvOp::Read { .. } => match current {
+                Some(v) => (Ok(body(json!({"type": "read_ok", "value": **v}))), None),
+                None => (Err((20, "key does not exist".to_string())), None),
+            },
+            KvOp::Write { value, .. } => {
+                (Ok(body(json!({"type": "write_ok"}))), Some(value.clone()))
+            }
+            KvOp::Cas {
+                from, to, create, ..
+            } => match current {
+                None if *create => (Ok(body(json!({"type": "cas_ok"}))), Some(to.clone())),
+                None => (Err((20, "key does not exist".to_string())), None),
+                Some(v) if **v == *from => (Ok(body(json!({"type": "cas_ok"}))), Some(to.clone())),
+                Some(v) => (
+                    Err((
+                        22,
+                        format!("current value {} is not {}", show(v), show(from)),
+                    )),
+                    None,
+                ),
+            },
+        };
+        let changed = new_value
+            .filter(|new| current.is_none_or(|old| **old != *new))
+            .map(|new| {
+                let mut next = store.clone();
+                next.insert(key, Arc::new(new));
+                next
+            });
+        (reply, changed)
+    }
+}
+
+/// Clojure's `str` of a value: strings bare, everything else as JSON.
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn body(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => unreachable!("reply bodies are objects"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(v: Value) -> KvOp {
+        KvOp::parse(v.as_object().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn linearizable_register_semantics() {
+        let empty = Store::new();
+        let (reply, none) = op(json!({"type":"read","key":"x"})).apply(&empty);
+        assert_eq!((reply.unwrap_err().0, none), (20, None));
+        let (reply, none) = op(json!({"type":"cas","key":"x","from":1,"to":2})).apply(&empty);
+        assert_eq!((reply.unwrap_err().0, none), (20, None));
+        let (reply, s1) =
+            op(json!({"type":"cas","key":"x","from":1,"to":2,"create_if_not_exists":true}))
+                .apply(&empty);
+        assert_eq!(reply.unwrap()["type"], "cas_ok");
+        let s1 = s1.unwrap();
+        let (reply, _) = op(json!({"type":"read","key":"x"})).apply(&s1);
+        assert_eq!(reply.unwrap()["value"], 2);
+        let (reply, none) = op(json!({"type":"cas","key":"x","from":1,"to":3})).apply(&s1);
+        assert_eq!(
+            reply.unwrap_err(),
+            (22, "current value 2 is not 1".to_string())
+        );
+        assert!(none.is_none());
+        let (_, same) = op(json!({"type":"write","key":"x","value":2})).apply(&s1);
+        assert!(same.is_none(), "writing the current value changes nothing");
+        let (_, s2) = op(json!({"type":"write","key":"x","value":2.0})).apply(&s1);
+        assert!(s2.is_some(), "2.0 is not 2");
+        let (reply, _) = op(json!({"type":"read","key":["x"]})).apply(&s1);
+        assert!(
+            reply.is_err(),
+            "keys compare structurally: [\"x\"] is not \"x\""
+        );
+        assert!(KvOp::parse(json!({"type":"delete","key":1}).as_object().unwrap()).is_none());
+    }
+}

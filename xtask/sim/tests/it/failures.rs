@@ -1,0 +1,55 @@
+//! Nodes that crash or never answer are reported with their id and their last stderr lines.
+
+use crate::support::run;
+
+#[test]
+fn a_node_that_crashes_after_init_is_reported() {
+    let ran = run(
+        "crash_after_init.py",
+        "-w echo --node-count 2 --time-limit 5 --rate 10",
+        21,
+    );
+    let error = ran.error();
+    assert!(
+        error.contains("node n0") || error.contains("node n1"),
+        "{error}"
+    );
+    assert!(
+        error.contains("fixture: giving up right after init"),
+        "{error}"
+    );
+    assert!(error.contains("exit status 3"), "{error}");
+}
+
+#[test]
+fn a_node_that_never_answers_init_is_reported() {
+    let ran = run("silent.py", "-w echo --node-count 1 --time-limit 5", 22);
+    let error = ran.error();
+    assert!(
+        error.contains("node n0 did not respond to an init message"),
+        "{error}"
+    );
+    assert!(
+        error.contains("fixture: I hear you but I will not answer"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_node_that_writes_a_bad_line_goes_deaf_and_is_named() {
+    let ran = run(
+        "echo_deaf.py",
+        "-w echo --node-count 1 --time-limit 2 --rate 10",
+        23,
+    );
+    let report = ran.report();
+    let deaf = &report.results["sim"]["deaf-nodes"];
+    let reason = deaf["n0"]
+        .as_str()
+        .unwrap_or_else(|| panic!("n0 should be deaf: {deaf}"));
+    assert!(reason.contains("oops"), "{reason}");
+    // The bad line itself and everything after it went unheard: those echoes timed out.
+    let info = report.results["stats"]["info-count"].as_u64().unwrap();
+    assert!(info >= 1, "{:#}", report.results["stats"]);
+    assert_eq!(report.results["stats"]["ok-count"], 2);
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests of the simulator: real node processes (small Python 3 programs under
+//! `tests/fixtures/`, proof that any language works), real pipes, real verdicts.
+//!
+//! - [`support`]: running a fixture and reading its run folder.
+//! - [`verdicts`]: correct and broken nodes get the verdicts and anomalies they deserve.
+//! - [`failures`]: crashed and silent nodes are reported with their id and stderr.
+//! - [`determinism`]: one seed, one schedule of operations and faults.
+//! - [`cli`]: exit statuses of the command line.
+
+mod cli;
+mod determinism;
+mod failures;
+mod support;
+mod verdicts;
