@@ -1,0 +1,114 @@
+//! `cargo xtask bench <what>`: measurements that print numbers against their targets. Tests never
+//! assert on speed; a bench only checks that every answer came back right, and reports.
+//!
+//! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant.
+
+mod echo;
+
+use std::fs;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use crate::build;
+use crate::project::Project;
+
+/// Measure something and print the figures against their targets.
+#[derive(Debug, Args)]
+pub struct Bench {
+    /// What to measure.
+    #[arg(value_enum)]
+    what: What,
+    /// How many times to repeat the measurement.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Requests per run (echo).
+    #[arg(long, default_value_t = 200_000)]
+    requests: u64,
+    /// Use the glomers binary already built instead of running cargo build.
+    #[arg(long)]
+    no_build: bool,
+}
+
+/// The benches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum What {
+    /// The echo node's message rate and peak memory (target: ≥ 400,000 msg/s, < 30 MB).
+    Echo,
+}
+
+impl Bench {
+    pub fn run(self) -> Result<ExitCode> {
+        let project = Project::locate()?;
+        if self.no_build {
+            build::reuse(&project)?;
+        } else {
+            build::build(&project)?;
+        }
+        match self.what {
+            What::Echo => self.echo(&project),
+        }
+    }
+
+    fn echo(&self, project: &Project) -> Result<ExitCode> {
+        let node = project.node("echo");
+        let folder = project.store_dir().join("bench");
+        fs::create_dir_all(&folder)
+            .with_context(|| format!("could not create {}", folder.display()))?;
+        let stderr_log = folder.join("echo-stderr.log");
+        let mut runs = Vec::new();
+        for run in 1..=self.runs {
+            let figures = echo::run(&node, self.requests, &stderr_log)
+                .with_context(|| format!("echo bench run {run} of {}", self.runs))?;
+            println!(
+                "run {run}: {} requests in {:.3} s = {:.0} msg/s, peak RSS {:.1} MB",
+                figures.requests,
+                figures.seconds,
+                figures.rate(),
+                figures.peak_rss_mb()
+            );
+            runs.push(figures);
+        }
+        print!("{}", echo_verdict(&runs));
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The median rate and the largest peak memory over the runs, against the targets.
+fn echo_verdict(runs: &[echo::Figures]) -> String {
+    let mut rates: Vec<f64> = runs.iter().map(echo::Figures::rate).collect();
+    rates.sort_by(f64::total_cmp);
+    // The lower middle for an even count: a median that flatters nobody.
+    let rate = rates[(rates.len() - 1) / 2];
+    let rss = runs
+        .iter()
+        .map(echo::Figures::peak_rss_mb)
+        .fold(0.0, f64::max);
+    let mark = |ok: bool| if ok { "✓" } else { "✗ (missed)" };
+    format!(
+        "echo over {} run(s): median {rate:.0} msg/s (target ≥ 400000 {}), peak RSS {rss:.1} MB (target < 30 {})\n",
+        runs.len(),
+        mark(rate >= 400_000.0),
+        mark(rss < 30.0)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verdict_takes_the_median_rate_and_the_worst_memory() {
+        let run = |seconds, peak_rss_kib| echo::Figures {
+            requests: 200_000,
+            seconds,
+            peak_rss_kib,
+        };
+        assert_eq!(
+            echo_verdict(&[run(1.0, 1000), run(0.25, 40_000), run(0.4, 2000)]),
+            "echo over 3 run(s): median 500000 msg/s (target ≥ 400000 ✓), \
+             peak RSS 41.0 MB (target < 30 ✗ (missed))\n"
+        );
+    }
+}
