@@ -7,9 +7,11 @@
 //!
 //! - [`gen`]: generator building blocks (random mixes, one op per thread).
 //! - [`topology`]: the broadcast `topology` maps.
+//! - [`wr_txns`]: Elle's `wr-txns` transactions for the txn workloads.
 
 pub mod gen;
 pub mod topology;
+pub mod wr_txns;
 
 use crate::client::outcome::Policy;
 use crate::client::schema::Schema;
@@ -34,7 +36,7 @@ macro_rules! workloads {
     };
 }
 
-workloads!(echo, unique_ids, broadcast, g_set, g_counter, pn_counter);
+workloads!(echo, unique_ids, broadcast, g_set, g_counter, pn_counter, txn_rw_register, txn_list_append);
 
 /// Every workload Maelstrom has (`core.clj/workloads`).
 pub const MAELSTROM_WORKLOADS: [&str; 10] = [

@@ -6,9 +6,11 @@
 //! - [`failures`]: crashed and silent nodes are reported with their id and stderr.
 //! - [`determinism`]: one seed, one schedule of operations and faults.
 //! - [`cli`]: exit statuses of the command line.
+//! - [`txn`]: txn history shapes, and G1a, G1b and G0 caught in broken nodes.
 
 mod cli;
 mod determinism;
 mod failures;
 mod support;
+mod txn;
 mod verdicts;

@@ -1,0 +1,155 @@
+//! A cluster of txn-rw-register nodes on in-memory transports, with the test as the
+//! network: messages between nodes go nowhere until the test forwards (or drops) them, so
+//! partitions and delivery order are the test's to choose.
+
+use std::collections::VecDeque;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use runtime::transport::{MemoryPeer, Transport};
+use serde_json::{json, Value};
+use txn_rw_register::TxnNode;
+
+/// How long the test waits for a node's next message before declaring it stuck.
+const WAIT: Duration = Duration::from_secs(5);
+
+struct Member {
+    id: String,
+    peer: MemoryPeer,
+    /// Messages the node sent to other nodes that the test has not looked at yet.
+    outgoing: VecDeque<Value>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Nodes `n0..n{count-1}`, initialised, with client `c1` talking to them.
+pub struct Cluster {
+    members: Vec<Member>,
+    next_msg_id: u64,
+}
+
+impl Cluster {
+    pub fn start(count: usize) -> Cluster {
+        let ids: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
+        let members = ids
+            .iter()
+            .map(|id| {
+                let (transport, peer) = Transport::in_memory();
+                let thread =
+                    std::thread::spawn(move || runtime::run(Box::new(TxnNode::default()), transport));
+                let init = json!({"src": "c0", "dest": id, "body": {"type": "init", "node_id": id, "node_ids": ids, "msg_id": 1}});
+                peer.send(init.to_string());
+                let reply = recv(&peer);
+                assert_eq!(reply["body"]["type"], "init_ok", "{reply}");
+                Member {
+                    id: id.clone(),
+                    peer,
+                    outgoing: VecDeque::new(),
+                    thread: Some(thread),
+                }
+            })
+            .collect();
+        Cluster {
+            members,
+            next_msg_id: 1,
+        }
+    }
+
+    /// Sends a transaction to node `node` and returns the reply's body. Node-to-node
+    /// messages written meanwhile are kept for [`Cluster::next_between_nodes`].
+    pub fn txn(&mut self, node: usize, txn: Value) -> Value {
+        self.request(node, json!({"type": "txn", "txn": txn}))
+    }
+
+    /// Sends a client request body to node `node` and returns the reply's body.
+    pub fn request(&mut self, node: usize, mut body: Value) -> Value {
+        let msg_id = self.next_msg_id;
+        self.next_msg_id += 1;
+        body["msg_id"] = json!(msg_id);
+        let member = &mut self.members[node];
+        member
+            .peer
+            .send(json!({"src": "c1", "dest": member.id, "body": body}).to_string());
+        loop {
+            let message = recv(&member.peer);
+            if message["dest"] == "c1" {
+                assert_eq!(message["body"]["in_reply_to"], msg_id, "{message}");
+                return message["body"].clone();
+            }
+            member.outgoing.push_back(message);
+        }
+    }
+
+    /// The next message of type `kind` that node `node` sends to another node, waiting for
+    /// it if need be. Other node-to-node messages are kept, in order, for later calls.
+    pub fn next_between_nodes(&mut self, node: usize, kind: &str) -> Value {
+        let member = &mut self.members[node];
+        if let Some(at) = member
+            .outgoing
+            .iter()
+            .position(|m| m["body"]["type"] == kind)
+        {
+            return member
+                .outgoing
+                .remove(at)
+                .expect("the position is in range");
+        }
+        loop {
+            let message = recv(&member.peer);
+            assert!(
+                message["dest"].as_str().is_some_and(|d| d.starts_with('n')),
+                "expected a message to a node, got {message}"
+            );
+            if message["body"]["type"] == kind {
+                return message;
+            }
+            member.outgoing.push_back(message);
+        }
+    }
+
+    /// Delivers a message one node sent to its destination.
+    pub fn deliver(&mut self, message: &Value) {
+        let dest = message["dest"].as_str().expect("messages have a dest");
+        let member = self
+            .members
+            .iter()
+            .find(|m| m.id == dest)
+            .expect("the destination is a member");
+        member.peer.send(message.to_string());
+    }
+
+    /// Delivers node `from`'s next `replicate`, then the acknowledgement it gets back;
+    /// returns the `replicate` message.
+    pub fn replicate(&mut self, from: usize) -> Value {
+        let replicate = self.next_between_nodes(from, "replicate");
+        self.deliver(&replicate);
+        let to = self.index_of(&replicate["dest"]);
+        let ack = self.next_between_nodes(to, "replicate_ok");
+        assert_eq!(ack["body"]["in_reply_to"], replicate["body"]["msg_id"]);
+        self.deliver(&ack);
+        replicate
+    }
+
+    fn index_of(&self, id: &Value) -> usize {
+        self.members
+            .iter()
+            .position(|m| m.id == *id)
+            .expect("a member id")
+    }
+
+    /// Ends every node's input and waits for the nodes to exit.
+    pub fn stop(mut self) {
+        for member in &mut self.members {
+            member.peer.close();
+        }
+        for member in &mut self.members {
+            if let Some(thread) = member.thread.take() {
+                thread.join().expect("a node thread panicked");
+            }
+        }
+    }
+}
+
+fn recv(peer: &MemoryPeer) -> Value {
+    let line = peer.recv(WAIT).expect("the node wrote nothing in time");
+    serde_json::from_str(&line).expect("nodes write JSON lines")
+}
