@@ -98,6 +98,9 @@ impl Ctx {
         request: &Message,
         payload: &P,
     ) -> Result<(), Error> {
+        if client_gave_up(&request.src, request.received) {
+            return Ok(());
+        }
         let line = render(
             self.node_id(),
             &request.src,
@@ -199,7 +202,8 @@ impl Ctx {
         }
     }
 
-    /// Runs `work` in the background until it ends or the node shuts down.
+    /// Runs `work` in the background until it ends or the node shuts down. A panic in it is
+    /// logged; the node goes on.
     pub fn spawn<F>(&self, work: F)
     where
         F: Future<Output = ()> + Send + 'static,
@@ -207,7 +211,7 @@ impl Ctx {
         let shutdown = self.shared.shutdown.clone();
         self.shared.tasks.spawn(async move {
             tokio::select! {
-                () = work => {}
+                () = logging_panics(work, "background task") => {}
                 () = shutdown.cancelled() => {}
             }
         });
@@ -227,7 +231,8 @@ impl Ctx {
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 interval.tick().await;
-                tick(ctx.clone()).await;
+                // A panicking tick must not end the timer: the next tick runs as usual.
+                logging_panics(tick(ctx.clone()), "timer tick").await;
             }
         });
     }
@@ -289,10 +294,52 @@ impl Ctx {
     }
 }
 
+/// How long a Maelstrom client waits for a reply (`client.clj/default-timeout` is 5 s), less
+/// a margin for the trip back. A later reply would reach a client id that Maelstrom may have
+/// closed, and a message to an unknown id makes Maelstrom stop reading this node's output
+/// for the rest of the test; dropping it loses nothing, since nobody waits for it.
+pub const CLIENT_PATIENCE: Duration = Duration::from_millis(4900);
+
+/// True (and logged) when `dest` is a Maelstrom client that stopped waiting for a reply to a
+/// request received at `received`.
+pub(crate) fn client_gave_up(dest: &str, received: std::time::Instant) -> bool {
+    let waited = received.elapsed();
+    let gave_up = dest.starts_with('c') && waited > CLIENT_PATIENCE;
+    if gave_up {
+        tracing::warn!(%dest, ?waited, "dropped a reply the client stopped waiting for");
+    }
+    gave_up
+}
+
+/// Runs `work`, turning a panic into an error log.
+async fn logging_panics<F: Future<Output = ()>>(work: F, what: &str) {
+    use futures::FutureExt;
+    if let Err(panic) = std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        tracing::error!("{what} panicked: {}", crate::node::panic_text(&panic));
+    }
+}
+
 impl std::fmt::Debug for Ctx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ctx")
             .field("node_id", &self.shared.node_id)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    fn only_clients_past_their_timeout_lose_their_reply() {
+        let long_ago = Instant::now() - Duration::from_secs(6);
+        assert!(client_gave_up("c7", long_ago));
+        assert!(
+            !client_gave_up("n1", long_ago),
+            "peers have no client timeout"
+        );
+        assert!(!client_gave_up("c7", Instant::now()));
     }
 }

@@ -118,7 +118,12 @@ fn initialise(handler: &Arc<dyn Handler>, transport: &Transport, msg: &Message) 
     };
     tracing::info!(node_id = %init.node_id, nodes = init.node_ids.len(), "initialised");
     let ctx = Ctx::new(init.node_id, init.node_ids, Arc::clone(&transport.outbox));
-    handler.on_init(&ctx);
+    if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(|| handler.on_init(&ctx))) {
+        let error = Error::crash(format!("on_init panicked: {}", panic_text(&panic)));
+        tracing::error!("{}", error.text);
+        answer_error(transport, msg, &error);
+        return None;
+    }
     reply_or_log(ctx.reply(msg, &InitReply::InitOk));
     Some(ctx)
 }
@@ -128,7 +133,8 @@ fn dispatch(handler: &Arc<dyn Handler>, ctx: &Ctx, msg: Message) {
     let task_ctx = ctx.clone();
     let mut task = Box::pin(async move {
         let ctx = task_ctx;
-        let (src, msg_id, kind) = (msg.src.clone(), msg.msg_id, msg.kind.clone());
+        let (src, msg_id, kind, received) =
+            (msg.src.clone(), msg.msg_id, msg.kind.clone(), msg.received);
         let outcome = AssertUnwindSafe(handler.handle(&ctx, msg))
             .catch_unwind()
             .await;
@@ -138,7 +144,7 @@ fn dispatch(handler: &Arc<dyn Handler>, ctx: &Ctx, msg: Message) {
             Err(panic) => Error::crash(format!("handler panicked: {}", panic_text(&panic))),
         };
         tracing::warn!(%src, %kind, "request failed: {error}");
-        if msg_id.is_some() {
+        if msg_id.is_some() && !crate::ctx::client_gave_up(&src, received) {
             reply_or_log(ctx.reply_error(&src, msg_id, &error));
         }
     });
@@ -179,7 +185,7 @@ fn reply_or_log(result: Result<(), Error>) {
     }
 }
 
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     if let Some(text) = panic.downcast_ref::<&str>() {
         (*text).to_owned()
     } else if let Some(text) = panic.downcast_ref::<String>() {

@@ -6,6 +6,8 @@
 //! answers). Everything else in the body is the workload's payload, which handlers read as a
 //! typed serde enum (`#[serde(tag = "type", rename_all = "snake_case")]`) or as raw JSON.
 
+use std::time::Instant;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -23,6 +25,8 @@ pub struct Message {
     pub in_reply_to: Option<u64>,
     /// The whole body, reserved fields included.
     pub body: Value,
+    /// When the node read the message: a client stops waiting for its reply 5 s later.
+    pub received: Instant,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +66,7 @@ impl Message {
             msg_id,
             in_reply_to,
             body: envelope.body,
+            received: Instant::now(),
         })
     }
 
@@ -85,6 +90,17 @@ impl Message {
                 )
             }
         })
+    }
+
+    /// The body without the reserved `msg_id` and `in_reply_to`: what to pass on when
+    /// forwarding a request, since the runtime adds fresh ids to everything it sends.
+    pub fn fields(&self) -> Value {
+        let mut fields = self.body.clone();
+        if let Value::Object(map) = &mut fields {
+            map.remove("msg_id");
+            map.remove("in_reply_to");
+        }
+        fields
     }
 
     /// True for an `error` reply.
@@ -123,7 +139,8 @@ struct OutEnvelope<'a, P: ?Sized> {
 }
 
 /// Renders one outgoing protocol line (without the newline). The payload must serialise to
-/// a JSON object that carries `type`; reserved ids are added here.
+/// a JSON object that carries `type` and no `msg_id` or `in_reply_to` (those are added here;
+/// use [`Message::fields`] to forward a received body).
 pub fn render<P: Serialize + ?Sized>(
     src: &str,
     dest: &str,

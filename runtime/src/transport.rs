@@ -11,6 +11,7 @@
 //! bounded, so a slow reader of our stdout slows the node down instead of growing memory.
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self as std_mpsc, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -92,6 +93,7 @@ pub struct Outbox {
     /// Raised when the outbox stops being empty, so the flusher sends it along.
     flush_wanted: Notify,
     batches: SyncSender<Vec<String>>,
+    closed: AtomicBool,
 }
 
 impl Outbox {
@@ -100,11 +102,15 @@ impl Outbox {
             lines: Mutex::default(),
             flush_wanted: Notify::new(),
             batches,
+            closed: AtomicBool::new(false),
         }
     }
 
     /// Queues one line (without its newline). Fails once the writer has gone away.
     pub(crate) fn push(&self, line: String) -> Result<(), String> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err("the node's output is closed".to_owned());
+        }
         let full_batch = {
             let mut lines = self.lock();
             lines.push(line);
@@ -133,6 +139,7 @@ impl Outbox {
     /// Sends what is queued and tells the writer that nothing follows. Handles of the
     /// outbox may outlive this (held by tasks the runtime drops later); their lines fail.
     pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
         self.flush();
         let _ = self.batches.send(Vec::new());
     }
@@ -213,10 +220,10 @@ fn read_lines<R: Read>(mut input: BufReader<R>, batches: mpsc::Sender<Vec<String
                 break;
             }
         }
-        // Hand over the batch once nothing more is already buffered (the next read would
-        // wait) or it is full.
+        // Hand over the batch once no complete line is buffered (the next read would wait
+        // for more input) or it is full.
         let handover =
-            !batch.is_empty() && (input.buffer().is_empty() || batch.len() >= BATCH_LINES);
+            !batch.is_empty() && (!input.buffer().contains(&b'\n') || batch.len() >= BATCH_LINES);
         if handover && batches.blocking_send(std::mem::take(&mut batch)).is_err() {
             return;
         }

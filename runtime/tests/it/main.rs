@@ -132,10 +132,10 @@ fn a_retrying_rpc_sends_new_requests_until_one_is_answered() {
 }
 
 #[test]
-fn timers_fire_repeatedly_after_init() {
+fn timers_keep_firing_after_a_tick_panics() {
     let mut node = Node::start();
     node.init("n0", &["n0"]);
-    for expected in 1..=3 {
+    for expected in [1, 3, 4] {
         let tick = node.recv();
         assert_eq!(tick["body"]["type"], "tick");
         assert_eq!(tick["body"]["count"], expected);

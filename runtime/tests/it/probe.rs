@@ -52,6 +52,8 @@ impl Handler for Probe {
             ctx.every(Duration::from_millis(200), move |ctx| {
                 let count = count.fetch_add(1, Ordering::Relaxed) + 1;
                 async move {
+                    // The second tick panics: the timer must go on regardless.
+                    assert!(count != 2, "tick {count} fails on purpose");
                     let _ = ctx.send("c0", &Reply::Tick { count });
                 }
             });
