@@ -4,6 +4,7 @@
 //! that the registered names match the crates under `workloads/`.
 
 extern crate echo as _;
+extern crate kafka as _;
 extern crate txn_rw_register as _;
 extern crate unique_ids as _;
 

@@ -4,6 +4,8 @@
 //! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant.
 
 mod echo;
+mod sim;
+mod kafka;
 
 use std::fs;
 use std::process::ExitCode;
@@ -20,9 +22,9 @@ pub struct Bench {
     /// What to measure.
     #[arg(value_enum)]
     what: What,
-    /// How many times to repeat the measurement.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    runs: u32,
+    /// How many times to repeat the measurement (default: echo 1, broadcast 5, kafka 3).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: Option<u32>,
     /// Requests per run (echo).
     #[arg(long, default_value_t = 200_000)]
     requests: u64,
@@ -36,6 +38,11 @@ pub struct Bench {
 pub enum What {
     /// The echo node's message rate and peak memory (target: ≥ 400,000 msg/s, < 30 MB).
     Echo,
+    /// Challenges 5b and 5c on the simulator, seeds 1..=runs: msgs/op, availability, and
+    /// send and poll latency quantiles.
+    Kafka,
+    /// The simulator's own overhead at 3d load: delivery lateness and harness CPU.
+    Sim,
 }
 
 impl Bench {
@@ -48,6 +55,8 @@ impl Bench {
         }
         match self.what {
             What::Echo => self.echo(&project),
+            What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
+            What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
         }
     }
 
@@ -58,9 +67,10 @@ impl Bench {
             .with_context(|| format!("could not create {}", folder.display()))?;
         let stderr_log = folder.join("echo-stderr.log");
         let mut runs = Vec::new();
-        for run in 1..=self.runs {
+        let count = self.runs.unwrap_or(1);
+        for run in 1..=count {
             let figures = echo::run(&node, self.requests, &stderr_log)
-                .with_context(|| format!("echo bench run {run} of {}", self.runs))?;
+                .with_context(|| format!("echo bench run {run} of {count}"))?;
             println!(
                 "run {run}: {} requests in {:.3} s = {:.0} msg/s, peak RSS {:.1} MB",
                 figures.requests,

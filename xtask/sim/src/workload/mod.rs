@@ -36,7 +36,7 @@ macro_rules! workloads {
     };
 }
 
-workloads!(echo, unique_ids, broadcast, g_set, g_counter, pn_counter, txn_rw_register, txn_list_append);
+workloads!(echo, unique_ids, broadcast, g_set, g_counter, pn_counter, txn_rw_register, txn_list_append, kafka);
 
 /// Every workload Maelstrom has (`core.clj/workloads`).
 pub const MAELSTROM_WORKLOADS: [&str; 10] = [

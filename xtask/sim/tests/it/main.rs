@@ -6,11 +6,13 @@
 //! - [`failures`]: crashed and silent nodes are reported with their id and stderr.
 //! - [`determinism`]: one seed, one schedule of operations and faults.
 //! - [`cli`]: exit statuses of the command line.
+//! - [`kafka`]: kafka nodes, correct and broken, and the shapes of their histories.
 //! - [`txn`]: txn history shapes, and G1a, G1b and G0 caught in broken nodes.
 
 mod cli;
 mod determinism;
 mod failures;
+mod kafka;
 mod support;
 mod txn;
 mod verdicts;
