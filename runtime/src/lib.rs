@@ -16,10 +16,12 @@
 //! - `node`: the event loop that ties a handler to a transport.
 //! - [`registry`]: the link-time workload registry.
 //! - [`suite`]: the Maelstrom tests a workload declares.
+//! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
 
 mod cli;
+pub mod crdt;
 pub mod ctx;
 pub mod error;
 pub mod handler;

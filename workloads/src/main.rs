@@ -4,7 +4,10 @@
 //! that the registered names match the crates under `workloads/`.
 
 extern crate echo as _;
+extern crate g_counter as _;
+extern crate g_set as _;
 extern crate kafka as _;
+extern crate pn_counter as _;
 extern crate txn_rw_register as _;
 extern crate unique_ids as _;
 

@@ -1,0 +1,83 @@
+//! The pn-counter node: a [`PnCounter`] replica, the handler, and the gossip timer.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use runtime::crdt::{GossipPolicy, PnCounter, Replica};
+use runtime::{async_trait, Ctx, Error, Handler, Message};
+use tokio::time::Instant;
+
+use crate::payload::Payload;
+
+/// How often a node gossips: at most one message per peer per period.
+pub const GOSSIP_PERIOD: Duration = Duration::from_millis(500);
+
+/// Acknowledgements wait one period for gossip to ride on; deltas are resent when a
+/// period, a round trip and the peer's acknowledgement delay have passed unanswered.
+pub const GOSSIP_POLICY: GossipPolicy = GossipPolicy {
+    resend_after: Duration::from_millis(1500),
+    ack_delay: GOSSIP_PERIOD,
+};
+
+/// A pn-counter node.
+#[derive(Debug, Clone)]
+pub struct PnCounterNode {
+    replica: Arc<Mutex<Replica<PnCounter>>>,
+}
+
+impl Default for PnCounterNode {
+    fn default() -> Self {
+        PnCounterNode {
+            replica: Arc::new(Mutex::new(Replica::new(GOSSIP_POLICY))),
+        }
+    }
+}
+
+impl PnCounterNode {
+    fn lock(&self) -> MutexGuard<'_, Replica<PnCounter>> {
+        self.replica.lock().expect("replica lock poisoned")
+    }
+
+    /// Sends every peer what is due to it now.
+    fn gossip(&self, ctx: &Ctx) {
+        let due = self.lock().due(ctx.peers(), Instant::now());
+        for (peer, envelope) in due {
+            if let Err(err) = ctx.send(&peer, &Payload::Gossip(envelope)) {
+                tracing::warn!(%peer, "gossip not sent: {err}");
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Handler for PnCounterNode {
+    fn on_init(&self, ctx: &Ctx) {
+        let node = self.clone();
+        ctx.every(GOSSIP_PERIOD, move |ctx| {
+            node.gossip(&ctx);
+            async {}
+        });
+    }
+
+    async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
+        match msg.payload()? {
+            Payload::Add { delta } => {
+                self.lock()
+                    .update(|counter| counter.add(ctx.node_id(), delta));
+                ctx.reply(&msg, &Payload::AddOk)
+            }
+            Payload::Read => {
+                let value = self.lock().state().value();
+                ctx.reply(&msg, &Payload::ReadOk { value })
+            }
+            Payload::Gossip(envelope) => {
+                self.lock().receive(&msg.src, envelope, Instant::now());
+                Ok(())
+            }
+            Payload::AddOk | Payload::ReadOk { .. } => Err(Error::not_supported(format!(
+                "{} is a reply, not a request",
+                msg.kind
+            ))),
+        }
+    }
+}

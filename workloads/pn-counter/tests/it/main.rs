@@ -1,0 +1,49 @@
+//! Drives a cluster of pn-counter nodes through the in-memory transport, the test acting
+//! as their network, and checks that adds and reads stay available while the nodes are cut
+//! apart and that every node converges to the exact total once they are joined again.
+
+mod mesh;
+mod node;
+
+use mesh::Mesh;
+use pn_counter::PnCounterNode;
+use serde_json::json;
+
+#[test]
+fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
+    let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 3);
+    mesh.cut = true;
+    for (node, delta) in [(0, 4), (1, -5), (2, 3), (0, -1), (1, 0)] {
+        let reply = mesh.request(node, json!({"type": "add", "delta": delta}));
+        assert_eq!(reply["body"]["type"], "add_ok", "{reply}");
+    }
+    // Cut apart, each node knows only its own adds, however long the gossip tries.
+    mesh.await_dropped(6);
+    assert_eq!(mesh.request(0, json!({"type": "read"}))["body"]["value"], 3);
+    assert_eq!(
+        mesh.request(1, json!({"type": "read"}))["body"]["value"],
+        -5
+    );
+    mesh.cut = false;
+    mesh.await_reads(&json!(1));
+    // Adds after the heal reach everyone too, and nothing is counted twice.
+    mesh.request(2, json!({"type": "add", "delta": -2}));
+    mesh.await_reads(&json!(-1));
+}
+
+#[test]
+fn gossip_carries_acknowledged_deltas_on_the_wire() {
+    let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 2);
+    mesh.request(0, json!({"type": "add", "delta": 2}));
+    mesh.await_reads(&json!(2));
+    assert!(mesh.relayed >= 1, "the delta travelled as gossip");
+}
+
+#[test]
+fn unknown_requests_are_not_supported() {
+    let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 1);
+    let reply = mesh.request(0, json!({"type": "frobnicate"}));
+    assert_eq!(reply["body"]["code"], 10);
+    let reply = mesh.request(0, json!({"type": "add", "delta": "x"}));
+    assert_eq!(reply["body"]["code"], 12);
+}
