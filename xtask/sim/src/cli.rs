@@ -69,7 +69,7 @@ fn workload_name(args: &[String]) -> String {
             return name.to_string();
         }
     }
-    "lin-kv".to_string()
+    crate::workload::DEFAULT_WORKLOAD.to_string()
 }
 
 /// `store/` at the workspace root (the nearest ancestor with a `Cargo.lock`), else here.

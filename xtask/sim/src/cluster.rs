@@ -1,7 +1,11 @@
 //! The node processes of a run and their start-up (spec §1.5, §7): spawn every node, send
 //! each `init` from its own fresh client (`c0`..`c(N-1)`, in parallel, 10 s to answer), close
 //! those clients, then open one setup client per node (`c(N)`..`c(2N-1)`, kept until the
-//! end) and send the workload's setup request (broadcast's `topology`, 5 s to answer).
+//! end) and send the workload's setup request (broadcast's `topology`, 5 s to answer) to
+//! each node that has one.
+//!
+//! A node that goes deaf (§1.2) while start-up is waiting for answers is remembered, so the
+//! run's `sim.deaf-nodes` names it like any node that goes deaf later.
 //!
 //! A node that exits, never answers `init`, or answers it wrongly ends the run with an error
 //! naming the node, how it ended, and the last lines of its stderr. Dropping the cluster
@@ -15,6 +19,7 @@ use crate::process::{NodeEvent, NodeProcess, Spawn};
 use crate::workload::{Workload, DEFAULT_TIMEOUT};
 use crossbeam_channel::{select, unbounded, Receiver};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +33,8 @@ pub struct Cluster {
     /// Node exits and deafness, for whoever is driving the run.
     pub events: Receiver<NodeEvent>,
     setup_clients: Vec<Conn>,
+    /// Nodes that went deaf during start-up, with the reason.
+    startup_deaf: BTreeMap<String, String>,
 }
 
 impl Cluster {
@@ -53,6 +60,7 @@ impl Cluster {
             nodes: Vec::new(),
             events,
             setup_clients: Vec::new(),
+            startup_deaf: BTreeMap::new(),
         };
         for id in &opts.nodes {
             cluster.nodes.push(NodeProcess::spawn(id, &how)?);
@@ -68,40 +76,48 @@ impl Cluster {
         }
     }
 
-    /// Sends the same request to every node from the given clients, in parallel, and returns
-    /// the answers in node order; a node exit ends the wait with its report.
+    /// Nodes that went deaf during start-up (the events this cluster consumed itself), for
+    /// the dispatcher's deaf set; later deafness reaches the dispatcher through `events`.
+    pub fn take_startup_deaf(&mut self) -> BTreeMap<String, String> {
+        std::mem::take(&mut self.startup_deaf)
+    }
+
+    /// Sends each request to node `nodes[i]` from its client, all in parallel, and returns
+    /// the answers in the order asked; a node exit ends the wait with its report.
     fn ask_all(
         &mut self,
-        conns: Vec<Conn>,
-        requests: Vec<Request>,
+        asks: Vec<(usize, Conn, Request)>,
         timeout: Duration,
-    ) -> anyhow::Result<Vec<(Conn, Answer)>> {
+    ) -> anyhow::Result<Vec<(usize, Conn, Answer)>> {
         let (tx, rx) = unbounded();
-        for (i, (mut conn, request)) in conns.into_iter().zip(requests).enumerate() {
+        let count = asks.len();
+        for (slot, (i, mut conn, request)) in asks.into_iter().enumerate() {
             let (tx, node) = (tx.clone(), self.nodes[i].id.clone());
             std::thread::Builder::new()
                 .name(format!("ask-{node}"))
                 .spawn(move || {
                     let answer = conn.call(&node, &request, timeout);
-                    let _ = tx.send((i, conn, answer));
+                    let _ = tx.send((slot, i, conn, answer));
                 })?;
         }
         drop(tx);
-        let mut answers: Vec<Option<(Conn, Answer)>> =
-            (0..self.nodes.len()).map(|_| None).collect();
-        let mut left = self.nodes.len();
+        let mut answers: Vec<Option<(usize, Conn, Answer)>> = (0..count).map(|_| None).collect();
+        let mut left = count;
         while left > 0 {
             select! {
                 recv(rx) -> got => {
-                    let (i, conn, answer) = got.expect("every asker reports before hanging up");
-                    answers[i] = Some((conn, answer));
+                    let (slot, i, conn, answer) = got.expect("every asker reports before hanging up");
+                    answers[slot] = Some((i, conn, answer));
                     left -= 1;
                 }
                 recv(self.events) -> event => match event {
                     Ok(NodeEvent::Exited { node }) => {
                         anyhow::bail!("{}", self.report(&node, "exited during start-up"));
                     }
-                    Ok(NodeEvent::Deaf { .. }) | Err(_) => {}
+                    Ok(NodeEvent::Deaf { node, reason }) => {
+                        self.startup_deaf.insert(node, reason);
+                    }
+                    Err(_) => {}
                 },
             }
         }
@@ -114,17 +130,20 @@ impl Cluster {
     /// Sends `init` to every node and checks every `init_ok`.
     pub fn init(&mut self, net: &Arc<Network>, node_ids: &[String]) -> anyhow::Result<()> {
         let conns: Vec<Conn> = self.nodes.iter().map(|_| Conn::open(net)).collect();
-        let requests = self
+        let asks = self
             .nodes
             .iter()
-            .map(|n| {
-                Request::new("init")
+            .zip(conns)
+            .enumerate()
+            .map(|(i, (n, conn))| {
+                let request = Request::new("init")
                     .with("node_id", json!(n.id))
-                    .with("node_ids", json!(node_ids))
+                    .with("node_ids", json!(node_ids));
+                (i, conn, request)
             })
             .collect();
-        let answers = self.ask_all(conns, requests, INIT_TIMEOUT)?;
-        for (i, (conn, answer)) in answers.into_iter().enumerate() {
+        let answers = self.ask_all(asks, INIT_TIMEOUT)?;
+        for (i, conn, answer) in answers {
             conn.close();
             let node = self.nodes[i].id.clone();
             match answer {
@@ -158,29 +177,26 @@ impl Cluster {
         workload: &dyn Workload,
         opts: &Options,
     ) -> anyhow::Result<()> {
+        // Every node gets a setup client (ids c(N)..c(2N-1) in node order), as Maelstrom
+        // opens one per node whether or not the workload sends anything on it.
         let conns: Vec<Conn> = self.nodes.iter().map(|_| Conn::open(net)).collect();
-        let setups: Vec<_> = self
-            .nodes
-            .iter()
-            .map(|n| workload.setup(opts, &n.id))
-            .collect();
-        if setups.iter().all(Option::is_none) {
-            self.setup_clients = conns;
+        let mut asks = Vec::new();
+        let mut setups = Vec::new();
+        for (i, conn) in conns.into_iter().enumerate() {
+            match workload.setup(opts, &self.nodes[i].id) {
+                Some((request, schema)) => {
+                    asks.push((i, conn, request.clone()));
+                    setups.push((request, schema));
+                }
+                None => self.setup_clients.push(conn),
+            }
+        }
+        if asks.is_empty() {
             return Ok(());
         }
-        let requests = setups
-            .iter()
-            .map(|s| {
-                s.as_ref()
-                    .map_or_else(|| Request::new("noop"), |(r, _)| r.clone())
-            })
-            .collect();
-        let answers = self.ask_all(conns, requests, DEFAULT_TIMEOUT)?;
-        for (i, (conn, answer)) in answers.into_iter().enumerate() {
+        let answers = self.ask_all(asks, DEFAULT_TIMEOUT)?;
+        for ((i, conn, answer), (request, schema)) in answers.into_iter().zip(&setups) {
             self.setup_clients.push(conn);
-            let Some((request, schema)) = &setups[i] else {
-                continue;
-            };
             let node = self.nodes[i].id.clone();
             let problem = match answer {
                 Answer::Timeout => format!(

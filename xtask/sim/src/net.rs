@@ -3,14 +3,21 @@
 //!
 //! Every message gets a network id (from 0, global per test) that is delivered as the
 //! top-level `id`. A message whose endpoints are both non-clients is held for a sampled
-//! latency; all others are delivered at once, on the sender's thread. Held messages wait in
-//! one deadline heap served by one delivery thread, which sleeps on a condition variable until
-//! the earliest deadline (no polling): at most one wake-up per delivery, and none at all for
-//! a message that cannot overtake the current earliest one. Earliest-deadline-first over all
-//! destinations gives each destination the order Maelstrom's per-destination queues give.
-//! Partitions are consulted when a message is delivered; a blocked message is journaled as
-//! sent and never as received. Clients and services are never partitioned (grudges name only
-//! server nodes).
+//! latency; all others are delivered at once, on the sender's thread (checked against the
+//! partition then, though grudges never name clients or services anyway).
+//!
+//! Held messages model Maelstrom's per-destination delivery thread (§4.4), which *takes* the
+//! earliest-deadline message off the destination's queue, checks the partition table, then
+//! sleeps until that deadline and delivers, and only then takes the next. Here each
+//! destination has a queue of waiting messages and at most one *taken* message. A message is
+//! taken when it arrives at an idle destination, or when the previous taken message for its
+//! destination is delivered; the partition is checked at that moment and the decision travels
+//! with it, so a partition that starts after a message was taken does not stop it, and a heal
+//! does not save a message that was taken while blocked. Taken messages (one per destination)
+//! wait in one deadline heap served by one delivery thread that sleeps on a condition variable
+//! until the earliest deadline (no polling), so delivery precision is as before; like
+//! Maelstrom's, a destination's later-taken message waits behind its current one even if its
+//! own deadline is earlier. A blocked message is journaled as sent and never as received.
 
 use crate::journal::Journal;
 use crate::latency::Latency;
@@ -105,7 +112,12 @@ struct State {
     endpoints: HashMap<String, Endpoint>,
     next_msg_id: u64,
     next_client: u64,
+    /// Taken messages, at most one per destination, that passed the partition check.
     held: BinaryHeap<Reverse<Held>>,
+    /// Messages waiting to be taken, per destination.
+    waiting: HashMap<String, BinaryHeap<Reverse<Held>>>,
+    /// Destinations with a taken message in `held`.
+    busy: HashSet<String>,
     grudge: Grudge,
     rng: SimRng,
     stopped: bool,
@@ -130,6 +142,8 @@ impl Network {
             next_msg_id: 0,
             next_client: 0,
             held: BinaryHeap::new(),
+            waiting: HashMap::new(),
+            busy: HashSet::new(),
             grudge: Grudge::new(),
             rng,
             stopped: false,
@@ -213,25 +227,59 @@ impl Network {
             0
         };
         if delay == 0 {
-            self.deliver(&state, id, src, dest, &body, None);
+            if !blocked(&state.grudge, src, dest) {
+                self.deliver(&state, id, src, dest, &body, None);
+            }
         } else {
             let due = sent + Duration::from_millis(delay);
-            let earliest = state.held.peek().map(|Reverse(h)| h.due);
-            state.held.push(Reverse(Held {
-                due,
-                id,
-                src: src.to_string(),
-                dest: dest.to_string(),
-                body,
-            }));
-            if earliest.is_none_or(|e| due < e) {
-                self.wake.notify_one();
+            state
+                .waiting
+                .entry(dest.to_string())
+                .or_default()
+                .push(Reverse(Held {
+                    due,
+                    id,
+                    src: src.to_string(),
+                    dest: dest.to_string(),
+                    body,
+                }));
+            if !state.busy.contains(dest) {
+                self.take_next(&mut state, dest);
             }
         }
         Ok(id)
     }
 
-    /// Hands a message to its destination unless a partition or a departed client drops it.
+    /// Takes `dest`'s earliest waiting message, dropping those the partition blocks now,
+    /// and puts the first that passes in the delivery heap (waking the delivery thread if it
+    /// is the new earliest). A message taken after its deadline is due at once.
+    fn take_next(&self, state: &mut State, dest: &str) {
+        state.busy.remove(dest);
+        let now = Instant::now();
+        loop {
+            let Some(queue) = state.waiting.get_mut(dest) else {
+                return;
+            };
+            let Some(Reverse(mut next)) = queue.pop() else {
+                state.waiting.remove(dest);
+                return;
+            };
+            if blocked(&state.grudge, &next.src, dest) {
+                continue;
+            }
+            next.due = next.due.max(now);
+            let earliest = state.held.peek().map(|Reverse(h)| h.due);
+            let due = next.due;
+            state.held.push(Reverse(next));
+            state.busy.insert(dest.to_string());
+            if earliest.is_none_or(|e| due < e) {
+                self.wake.notify_one();
+            }
+            return;
+        }
+    }
+
+    /// Hands a message to its destination unless it has left the network.
     fn deliver(
         &self,
         state: &State,
@@ -241,13 +289,6 @@ impl Network {
         body: &RawValue,
         due: Option<Instant>,
     ) {
-        if state
-            .grudge
-            .get(dest)
-            .is_some_and(|srcs| srcs.contains(src))
-        {
-            return;
-        }
         let Some(endpoint) = state.endpoints.get(dest) else {
             return;
         };
@@ -283,6 +324,7 @@ impl Network {
                 Some(Reverse(next)) if next.due <= now => {
                     let Reverse(h) = state.held.pop().expect("peeked message vanished");
                     self.deliver(&state, h.id, &h.src, &h.dest, &h.body, Some(h.due));
+                    self.take_next(&mut state, &h.dest);
                 }
                 Some(Reverse(next)) => {
                     let wait = next.due - now;
@@ -306,6 +348,11 @@ impl Network {
         self.lock().stopped = true;
         self.wake.notify_all();
     }
+}
+
+/// Whether the partition drops messages from `src` to `dest`.
+fn blocked(grudge: &Grudge, src: &str, dest: &str) -> bool {
+    grudge.get(dest).is_some_and(|srcs| srcs.contains(src))
 }
 
 /// The line a node reads: keys in Maelstrom's order `id, src, dest, body`.
@@ -442,6 +489,37 @@ mod tests {
             .collect();
         assert!(start.elapsed() >= Duration::from_millis(30));
         assert_eq!(bodies, ["0", "1", "2"]);
+        net.stop();
+        deliverer.join().unwrap();
+    }
+
+    #[test]
+    fn partitions_are_checked_when_a_message_is_taken_not_when_it_is_due() {
+        let net = network(40);
+        let n1 = net.register_mailbox("n1");
+        let n2 = net.register_mailbox("n2");
+        net.register("n0", Endpoint::Mailbox(unbounded().0));
+        let deliverer = {
+            let net = Arc::clone(&net);
+            std::thread::spawn(move || net.run_delivery())
+        };
+        let cut = Grudge::from([
+            ("n1".to_string(), HashSet::from(["n0".to_string()])),
+            ("n2".to_string(), HashSet::from(["n0".to_string()])),
+        ]);
+        // Taken by idle n1 before the partition: delivered though the partition starts.
+        net.send("n0", "n1", raw("1")).unwrap();
+        net.set_grudge(cut);
+        // Queued behind it: taken (and dropped) when "1" is delivered, partition in force.
+        net.send("n0", "n1", raw("2")).unwrap();
+        // Taken at once by idle n2 while blocked: dropped, although healed before its deadline.
+        net.send("n0", "n2", raw("3")).unwrap();
+        assert_eq!(n1.recv().unwrap().body.get(), "1");
+        net.set_grudge(Grudge::new());
+        net.send("n0", "n1", raw("4")).unwrap();
+        net.send("n0", "n2", raw("5")).unwrap();
+        assert_eq!(n1.recv().unwrap().body.get(), "4");
+        assert_eq!(n2.recv().unwrap().body.get(), "5");
         net.stop();
         deliverer.join().unwrap();
     }

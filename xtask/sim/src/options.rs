@@ -248,7 +248,9 @@ fn build(
     let flag = |name: &str| flags.iter().any(|f| f == name);
 
     let bin = PathBuf::from(last("--bin").ok_or_else(|| err("--bin", "is required"))?);
-    let workload = last("--workload").unwrap_or("lin-kv").to_string();
+    let workload = last("--workload")
+        .unwrap_or(crate::workload::DEFAULT_WORKLOAD)
+        .to_string();
     let nodes = node_list(
         last("--node-count"),
         all("--node"),
@@ -490,7 +492,9 @@ pub const USAGE: &str = "\
 cargo xtask sim -w WORKLOAD --bin PATH [options] [-- node args]
 
 Maelstrom `test` options:
-  -w, --workload NAME       echo, unique-ids, broadcast, g-set, g-counter, pn-counter, ... (default lin-kv)
+  -w, --workload NAME       echo, unique-ids, broadcast, g-set, g-counter, pn-counter, kafka,
+                            txn-rw-register, txn-list-append (default lin-kv, as Maelstrom's,
+                            but lin-kv is not implemented yet in the simulator: pass -w)
       --bin PATH            the node program, spawned once per node
       --node-count N        nodes n0..n(N-1) (default: n1..n5; or -n/--node, --nodes, --nodes-file)
       --concurrency N|Nn    client threads; Nn = N per node (default 1n)

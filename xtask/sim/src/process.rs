@@ -49,8 +49,16 @@ struct Written {
     src: String,
     dest: String,
     body: Box<RawValue>,
+    /// Optional, but when present an integer: Maelstrom's schema `{id? Int}` rejects a
+    /// present `null`, which a plain `Option` would accept as absent.
     #[allow(dead_code)]
+    #[serde(default, deserialize_with = "present_int")]
     id: Option<i64>,
+}
+
+/// A key that, when present, must hold an integer (never `null`).
+fn present_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    i64::deserialize(d).map(Some)
 }
 
 /// The last lines a node wrote to stderr.
@@ -400,6 +408,7 @@ mod tests {
             (r#"{"src":"n0","dest":"c0","body":{},"extra":1}"#, false),
             (r#"{"src":"n0","dest":"c0"}"#, false),
             (r#"{"src":"n0","dest":"c0","body":{},"id":1.5}"#, false),
+            (r#"{"src":"n0","dest":"c0","body":{},"id":null}"#, false),
             (r#"{"src":"n0","dest":"c9","body":{}}"#, false),
             (r#"{"src":"n7","dest":"c0","body":{}}"#, false),
             (r#"not json"#, false),

@@ -24,8 +24,14 @@ pub fn parse_request(
     let Some(workload) = workload::find(&opts.workload) else {
         let known: Vec<&str> = workload::all().iter().map(|w| w.name()).collect();
         let why = if workload::MAELSTROM_WORKLOADS.contains(&opts.workload.as_str()) {
+            // lin-kv is also what a missing -w means, so say so.
+            let default = if opts.workload == workload::DEFAULT_WORKLOAD {
+                " (it is Maelstrom's default when -w is not given)"
+            } else {
+                ""
+            };
             format!(
-                "{} is a Maelstrom workload the built-in simulator does not run yet; it runs {}",
+                "{} is not implemented yet in the built-in simulator{default}; pass -w with one it runs: {}",
                 opts.workload,
                 known.join(", ")
             )
@@ -134,6 +140,23 @@ mod tests {
                 "{w}"
             );
         }
+        let no_w = RunRequest {
+            args: args("--bin /bin/sh"),
+            ..request("echo")
+        };
+        let message = parse_request(&no_w)
+            .err()
+            .unwrap()
+            .downcast_ref::<ArgError>()
+            .unwrap()
+            .message
+            .clone();
+        assert!(
+            message.starts_with("lin-kv is not implemented yet")
+                && message.contains("default when -w is not given")
+                && message.contains("echo"),
+            "{message}"
+        );
         let missing = RunRequest {
             args: args("-w echo --bin /no/such/bin"),
             ..request("echo")

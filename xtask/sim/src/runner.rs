@@ -220,6 +220,7 @@ fn drive(
         rng::stream(seed, Stream::Schedule),
         progress,
     );
+    dispatcher.deaf.extend(cluster.take_startup_deaf());
 
     let limit = Duration::from_secs(opts.time_limit);
     let main_start = Instant::now();

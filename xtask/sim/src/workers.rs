@@ -3,9 +3,12 @@
 //! times are taken the moment the reply arrives).
 //!
 //! A worker opens its Maelstrom client lazily, on its first operation, taking the next `c<k>`
-//! id. After an `info`, a workload whose client is not reusable closes it (the id leaves the
-//! network) and opens a fresh one, with a fresh `msg_id` counter and fresh workload-client
-//! state, on the next operation.
+//! id. After an `info`, a workload whose client is not reusable marks its session stale; as
+//! in Jepsen's interpreter ("New process, new client!" in `ClientWorker`'s `invoke!`), the old
+//! client is closed only at that thread's *next* operation, which then opens a fresh one (new
+//! `c<k>` id, `msg_id` from 1, fresh workload-client state). Until then the old id stays on
+//! the network, so a late reply to it is quietly dropped by the client rather than refused
+//! by the network (which would make the replying node deaf).
 
 use crate::client::Conn;
 use crate::net::Network;
@@ -38,6 +41,46 @@ pub struct Workers {
     threads: Vec<JoinHandle<()>>,
 }
 
+/// A worker's client connection and workload-client state, opened lazily.
+struct Session<C> {
+    current: Option<(Conn, C)>,
+    /// Set after an `info` for a non-reusable client: replace it before the next operation.
+    stale: bool,
+}
+
+impl<C> Default for Session<C> {
+    fn default() -> Self {
+        Session {
+            current: None,
+            stale: false,
+        }
+    }
+}
+
+impl<C> Session<C> {
+    /// The session for the next operation: a stale one is closed now and a fresh one opened
+    /// (as is a first one).
+    fn for_next_op(&mut self, open: impl FnOnce() -> (Conn, C)) -> &mut (Conn, C) {
+        if std::mem::take(&mut self.stale) {
+            self.close();
+        }
+        self.current.get_or_insert_with(open)
+    }
+
+    /// Marks the session for replacement at the next operation; the client stays open (and
+    /// its id registered) until then.
+    fn retire(&mut self) {
+        self.stale = true;
+    }
+
+    /// Takes the client off the network.
+    fn close(&mut self) {
+        if let Some((conn, _)) = self.current.take() {
+            conn.close();
+        }
+    }
+}
+
 /// What every worker shares.
 pub struct Shared {
     pub net: Arc<Network>,
@@ -58,9 +101,9 @@ impl Workers {
                 .name(format!("worker-{thread}"))
                 .spawn(move || {
                     let node = &shared.opts.nodes[thread % shared.opts.nodes.len()];
-                    let mut session: Option<(Conn, Box<dyn Client>)> = None;
+                    let mut session: Session<Box<dyn Client>> = Session::default();
                     for job in rx {
-                        let (conn, client) = session.get_or_insert_with(|| {
+                        let (conn, client) = session.for_next_op(|| {
                             (
                                 Conn::open(&shared.net),
                                 shared.workload.client(&shared.opts),
@@ -70,17 +113,13 @@ impl Workers {
                         let info = outcome.kind == OpType::Info;
                         let completion = shared.recorder.complete(job.process, &job.op, outcome);
                         if info && !shared.workload.reusable_client() {
-                            if let Some((conn, _)) = session.take() {
-                                conn.close();
-                            }
+                            session.retire();
                         }
                         if done.send(Done { thread, completion }).is_err() {
                             break;
                         }
                     }
-                    if let Some((conn, _)) = session.take() {
-                        conn.close();
-                    }
+                    session.close();
                 })?;
             jobs.push(tx);
             threads.push(handle);
@@ -104,5 +143,62 @@ impl Workers {
                 let _ = t.join();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Journal;
+    use crate::latency::Latency;
+    use crate::options::LatencyDist;
+    use crate::rng::{stream, Stream};
+    use serde_json::value::RawValue;
+    use std::time::Instant;
+
+    #[test]
+    fn a_retired_client_stays_registered_until_the_next_operation() {
+        let latency = Latency {
+            dist: LatencyDist::Constant,
+            mean: 0,
+        };
+        let net = Network::new(
+            Instant::now(),
+            latency,
+            stream(0, Stream::Latency),
+            Journal::create(None, false, false).unwrap(),
+        );
+        net.register_mailbox("n0");
+        let late_reply = |to: &str| {
+            net.send("n0", to, RawValue::from_string("{}".into()).unwrap())
+                .is_ok()
+        };
+        let mut session: Session<()> = Session::default();
+        let first = session
+            .for_next_op(|| (Conn::open(&net), ()))
+            .0
+            .id()
+            .to_string();
+        session.retire();
+        assert!(
+            late_reply(&first),
+            "after an info the old client is still on the network"
+        );
+        let second = session
+            .for_next_op(|| (Conn::open(&net), ()))
+            .0
+            .id()
+            .to_string();
+        assert_ne!(first, second, "the next operation gets a fresh client");
+        assert!(!late_reply(&first), "the old client is closed now");
+        assert!(late_reply(&second));
+        let again = session
+            .for_next_op(|| (Conn::open(&net), ()))
+            .0
+            .id()
+            .to_string();
+        assert_eq!(again, second, "a session that is not retired is kept");
+        session.close();
+        assert!(!late_reply(&second));
     }
 }

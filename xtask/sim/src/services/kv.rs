@@ -2,15 +2,56 @@
 //! immutable store; lin-kv is exactly this applied to a single store.
 //!
 //! Keys and values are any JSON; equality is structural on the parsed JSON, where `1` and
-//! `1.0` differ (as Clojure's `=` on Long and Double). A key is stored under its canonical
-//! JSON text, which has exactly that equality because serde_json sorts object keys.
+//! `1.0` differ (as Clojure's `=` on Long and Double) and objects are equal whatever the
+//! order of their keys. A key is stored under its [`canonical`] text, which sorts object keys
+//! itself, so that equality holds even if serde_json's `preserve_order` feature is switched
+//! on by some other crate in the build (feature unification), which would make `to_string`
+//! keep the order the node wrote.
 
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// One state of a store. Values are shared so that keeping old states (seq-kv) is cheap.
+/// One state of a store, keyed by [`canonical`] key text. Values are shared so that keeping
+/// old states (seq-kv) is cheap.
 pub type Store = BTreeMap<String, Arc<Value>>;
+
+/// The text of `value` with every object's keys sorted: equal texts ⇔ structurally equal
+/// values (objects compared as unordered maps, `1` ≠ `1.0`).
+pub fn canonical(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Array(items) => {
+                out.push('[');
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                for (k, (key, item)) in entries.into_iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::from(key.as_str()).to_string());
+                    out.push(':');
+                    write(item, out);
+                }
+                out.push('}');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
 
 /// A parsed KV request.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +102,7 @@ impl KvOp {
 
     /// Applies the op to `store`: the reply, and the new store if the op changed it.
     pub fn apply(&self, store: &Store) -> (Reply, Option<Store>) {
-        let key = self.key().to_string();
+        let key = canonical(self.key());
         let current = store.get(&key);
         let (reply, new_value) = match self {
             KvOp::Read { .. } => match current {
@@ -150,5 +191,22 @@ mod tests {
             "keys compare structurally: [\"x\"] is not \"x\""
         );
         assert!(KvOp::parse(json!({"type":"delete","key":1}).as_object().unwrap()).is_none());
+    }
+
+    #[test]
+    fn object_keys_match_whatever_their_key_order() {
+        let parse = |text: &str| -> Value { serde_json::from_str(text).unwrap() };
+        let written =
+            op(json!({"type":"write","key":parse(r#"{"b":[1,{"y":2,"x":1}],"a":0}"#),"value":7}));
+        let (_, store) = written.apply(&Store::new());
+        let store = store.unwrap();
+        let read = op(json!({"type":"read","key":parse(r#"{"a":0,"b":[1,{"x":1,"y":2}]}"#)}));
+        assert_eq!(read.apply(&store).0.unwrap()["value"], 7);
+        let other = op(json!({"type":"read","key":parse(r#"{"a":0.0,"b":[1,{"x":1,"y":2}]}"#)}));
+        assert!(other.apply(&store).0.is_err(), "0.0 is not 0");
+        assert_eq!(
+            canonical(&parse(r#"{"b":{"d":1,"c":[2]},"a":"é\""}"#)),
+            r#"{"a":"é\"","b":{"c":[2],"d":1}}"#
+        );
     }
 }

@@ -36,7 +36,17 @@ macro_rules! workloads {
     };
 }
 
-workloads!(echo, unique_ids, broadcast, g_set, g_counter, pn_counter, txn_rw_register, txn_list_append, kafka);
+workloads!(
+    echo,
+    unique_ids,
+    broadcast,
+    g_set,
+    g_counter,
+    pn_counter,
+    txn_rw_register,
+    txn_list_append,
+    kafka
+);
 
 /// Every workload Maelstrom has (`core.clj/workloads`).
 pub const MAELSTROM_WORKLOADS: [&str; 10] = [
@@ -51,6 +61,9 @@ pub const MAELSTROM_WORKLOADS: [&str; 10] = [
     "txn-rw-register",
     "unique-ids",
 ];
+
+/// Maelstrom's `-w` default, which the simulator does not implement yet.
+pub const DEFAULT_WORKLOAD: &str = "lin-kv";
 
 /// The workload called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Workload> {

@@ -53,3 +53,19 @@ fn a_node_that_writes_a_bad_line_goes_deaf_and_is_named() {
     assert!(info >= 1, "{:#}", report.results["stats"]);
     assert_eq!(report.results["stats"]["ok-count"], 2);
 }
+
+#[test]
+fn a_node_that_goes_deaf_during_start_up_is_named() {
+    let ran = run(
+        "deaf_during_init.py",
+        "-w echo --node-count 2 --time-limit 1 --rate 0",
+        24,
+    );
+    let report = ran.report();
+    let deaf = &report.results["sim"]["deaf-nodes"];
+    let reason = deaf["n0"]
+        .as_str()
+        .unwrap_or_else(|| panic!("n0 should be deaf: {deaf}"));
+    assert!(reason.contains("oops"), "{reason}");
+    assert!(deaf.get("n1").is_none(), "{deaf}");
+}

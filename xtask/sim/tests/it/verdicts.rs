@@ -54,8 +54,13 @@ fn correct_echo_is_valid_and_leaves_a_complete_run_folder() {
     assert!(history.windows(2).all(|w| w[0].time <= w[1].time));
     assert_eq!(history[0].kind, OpType::Invoke);
     assert!(report.replay.contains("--seed 11"), "{}", report.replay);
-    let main_phase = at(results, &["sim", "main-phase-seconds"]).as_f64().unwrap();
-    assert!(main_phase >= 3.0, "the main phase lasts the whole time limit, not {main_phase} s");
+    let main_phase = at(results, &["sim", "main-phase-seconds"])
+        .as_f64()
+        .unwrap();
+    assert!(
+        main_phase >= 3.0,
+        "the main phase lasts the whole time limit, not {main_phase} s"
+    );
 }
 
 #[test]
