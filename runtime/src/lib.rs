@@ -16,10 +16,13 @@
 //! - `node`: the event loop that ties a handler to a transport.
 //! - [`registry`]: the link-time workload registry.
 //! - [`suite`]: the Maelstrom tests a workload declares.
+//! - [`batcher`]: per-peer batching of values with acknowledgements (gossip building block).
+//! - [`topology`]: dissemination graphs (trees, stars) over the cluster's nodes.
 //! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
 
+pub mod batcher;
 mod cli;
 pub mod crdt;
 pub mod ctx;
@@ -33,6 +36,7 @@ pub mod registry;
 pub mod retry;
 pub mod services;
 pub mod suite;
+pub mod topology;
 pub mod transport;
 
 pub use cli::{main, select, Invocation, LOG_ENV, WORKLOAD_ENV};

@@ -3,6 +3,7 @@
 //! crate's `inventory` registration, so each workload is named once below. A test checks
 //! that the registered names match the crates under `workloads/`.
 
+extern crate broadcast as _;
 extern crate echo as _;
 extern crate g_counter as _;
 extern crate g_set as _;

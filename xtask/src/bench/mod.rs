@@ -3,9 +3,10 @@
 //!
 //! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant.
 
+mod broadcast;
 mod echo;
-mod sim;
 mod kafka;
+mod sim;
 
 use std::fs;
 use std::process::ExitCode;
@@ -38,6 +39,9 @@ pub struct Bench {
 pub enum What {
     /// The echo node's message rate and peak memory (target: ≥ 400,000 msg/s, < 30 MB).
     Echo,
+    /// Challenges 3d and 3e on the simulator, each run with a fresh seed: msgs/op and stable
+    /// latency spread, and the runs that met every target.
+    Broadcast,
     /// Challenges 5b and 5c on the simulator, seeds 1..=runs: msgs/op, availability, and
     /// send and poll latency quantiles.
     Kafka,
@@ -55,6 +59,7 @@ impl Bench {
         }
         match self.what {
             What::Echo => self.echo(&project),
+            What::Broadcast => broadcast::bench(&project, self.runs.unwrap_or(5)),
             What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
         }

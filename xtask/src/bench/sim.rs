@@ -12,12 +12,15 @@ use crate::project::Project;
 
 /// Runs the overhead test `runs` times and prints its figures.
 pub fn bench(project: &Project, runs: u32) -> Result<()> {
-    let fixture = project.root.join("xtask/sim/tests/fixtures/broadcast_neighbours.py");
+    let fixture = project
+        .root
+        .join("xtask/sim/tests/fixtures/broadcast_neighbours.py");
     let python = which_python().context("the sim bench runs a Python node: install python3")?;
     for run in 1..=runs {
         let mut request = BenchRequest::challenge_3d(python.clone(), project.store_dir());
         request.node_args = vec![fixture.display().to_string()];
-        let report = bench_overhead(&request).with_context(|| format!("sim bench run {run} of {runs}"))?;
+        let report =
+            bench_overhead(&request).with_context(|| format!("sim bench run {run} of {runs}"))?;
         let lateness = &report.lateness;
         let mark = |ok: bool| if ok { "✓" } else { "✗ (missed)" };
         println!(

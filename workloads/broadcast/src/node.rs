@@ -1,0 +1,114 @@
+//! The handler: answers Maelstrom's RPCs from the [`State`], and runs one sender task
+//! that sends whatever batches are due and sleeps until the next one, woken early
+//! whenever a request may have made something due sooner.
+
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use runtime::{async_trait, Ctx, Error, Handler, Message};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::payload::Payload;
+use crate::state::State;
+use crate::tuning::Tuning;
+
+/// A broadcast node with one of the [`Tuning`] profiles.
+#[derive(Debug)]
+pub struct BroadcastNode {
+    tuning: Tuning,
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    /// Set by `init`, before any request is handled.
+    state: OnceLock<Mutex<State>>,
+    /// Raised after every change, so the sender task looks at the outbox again.
+    wake: Notify,
+}
+
+impl Shared {
+    fn state(&self) -> Result<MutexGuard<'_, State>, Error> {
+        let state = self
+            .state
+            .get()
+            .ok_or_else(|| Error::unavailable("the node has no state before init"))?;
+        // A panic while holding the lock leaves a state that is still a valid set of
+        // values and an outbox; carrying on is better than refusing every request.
+        Ok(state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+impl BroadcastNode {
+    pub fn new(tuning: Tuning) -> BroadcastNode {
+        BroadcastNode {
+            tuning,
+            shared: Arc::default(),
+        }
+    }
+}
+
+#[async_trait]
+impl Handler for BroadcastNode {
+    fn on_init(&self, ctx: &Ctx) {
+        let state = State::new(ctx.node_id(), ctx.node_ids(), &self.tuning);
+        if self.shared.state.set(Mutex::new(state)).is_err() {
+            tracing::warn!("init seen twice; keeping the first state");
+            return;
+        }
+        ctx.spawn(send_when_due(Arc::clone(&self.shared), ctx.clone()));
+    }
+
+    async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
+        match msg.payload()? {
+            Payload::Broadcast { message } => {
+                self.shared.state()?.broadcast(message, Instant::now());
+                self.shared.wake.notify_one();
+                ctx.reply(&msg, &Payload::BroadcastOk)
+            }
+            Payload::Read => {
+                let messages = self.shared.state()?.read();
+                ctx.reply(&msg, &Payload::ReadOk { messages })
+            }
+            Payload::Topology { .. } => ctx.reply(&msg, &Payload::TopologyOk),
+            Payload::Gossip(batch) => {
+                self.shared.state()?.gossip(&msg.src, batch, Instant::now());
+                self.shared.wake.notify_one();
+                Ok(())
+            }
+            Payload::BroadcastOk | Payload::ReadOk { .. } | Payload::TopologyOk => Err(
+                Error::not_supported(format!("{} is a reply, not a request", msg.kind)),
+            ),
+        }
+    }
+}
+
+/// Never sleep less than this between looks at the outbox, so a clock that has not
+/// moved cannot make the task spin.
+const MIN_PAUSE: Duration = Duration::from_millis(1);
+
+/// The sender task: sends what is due, then waits for the next deadline or a wake-up.
+async fn send_when_due(shared: Arc<Shared>, ctx: Ctx) {
+    loop {
+        let now = Instant::now();
+        let (batches, next) = match shared.state() {
+            Ok(mut state) => (state.due(now), state.next_due()),
+            Err(_) => return,
+        };
+        for (peer, batch) in batches {
+            if let Err(err) = ctx.send(&peer, &Payload::Gossip(batch)) {
+                tracing::warn!(%peer, "could not send gossip: {err}");
+            }
+        }
+        match next {
+            Some(at) => tokio::select! {
+                () = tokio::time::sleep_until(at.max(now + MIN_PAUSE)) => {}
+                () = shared.wake.notified() => {}
+            },
+            None => shared.wake.notified().await,
+        }
+    }
+}
