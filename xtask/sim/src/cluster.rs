@@ -29,6 +29,7 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The running nodes.
 pub struct Cluster {
+    net: Arc<Network>,
     nodes: Vec<NodeProcess>,
     /// Node exits and deafness, for whoever is driving the run.
     pub events: Receiver<NodeEvent>,
@@ -57,6 +58,7 @@ impl Cluster {
             events: &tx,
         };
         let mut cluster = Cluster {
+            net: Arc::clone(net),
             nodes: Vec::new(),
             events,
             setup_clients: Vec::new(),
@@ -221,6 +223,8 @@ impl Cluster {
     /// Ends every node; returns reports for nodes that had already exited (Maelstrom's
     /// "Node nX crashed" at teardown).
     pub fn teardown(mut self) -> Vec<String> {
+        // Nodes killed one after another would otherwise see the others' ids vanish.
+        self.net.close();
         let mut crashed = Vec::new();
         for node in &mut self.nodes {
             if node.exit_status().is_some() {

@@ -27,7 +27,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 use serde_json::value::RawValue;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -63,6 +63,8 @@ pub enum Endpoint {
 pub enum SendError {
     UnknownSrc(String),
     UnknownDest(String),
+    /// The test is over and nodes are being taken down; nothing is delivered any more.
+    Closed,
 }
 
 impl std::fmt::Display for SendError {
@@ -75,6 +77,7 @@ impl std::fmt::Display for SendError {
             SendError::UnknownDest(id) => {
                 write!(f, "Invalid dest for message: {id:?} is not on the network")
             }
+            SendError::Closed => write!(f, "the test is over; the network is closed"),
         }
     }
 }
@@ -132,6 +135,9 @@ pub struct Network {
     journal: Journal,
     /// Messages accepted between two non-clients (nodes and services).
     server_sends: AtomicU64,
+    /// Set at teardown: nodes still running while others are killed may write to ids that
+    /// are gone, which after the test is nobody's fault.
+    closed: AtomicBool,
 }
 
 impl Network {
@@ -155,6 +161,7 @@ impl Network {
             wake: Condvar::new(),
             journal,
             server_sends: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
         })
     }
 
@@ -194,6 +201,11 @@ impl Network {
     }
 
     /// Removes an endpoint; later messages to it are refused (or, if in flight, dropped).
+    /// Stops accepting messages: from now on `send` answers [`SendError::Closed`].
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
     pub fn unregister(&self, id: &str) {
         self.lock().endpoints.remove(id);
     }
@@ -205,6 +217,9 @@ impl Network {
 
     /// Accepts a message from `src` to `dest` and returns its network id.
     pub fn send(&self, src: &str, dest: &str, body: Box<RawValue>) -> Result<u64, SendError> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(SendError::Closed);
+        }
         let sent = Instant::now();
         let mut state = self.lock();
         if !state.endpoints.contains_key(src) {
@@ -434,6 +449,17 @@ mod tests {
             net.send(&c1, &c0, raw("{}")),
             Err(SendError::UnknownDest("c0".into()))
         );
+    }
+
+    #[test]
+    fn a_closed_network_accepts_nothing_and_journals_nothing() {
+        let net = network(0);
+        let _a = net.register_mailbox("n0");
+        let _b = net.register_mailbox("n1");
+        assert!(net.send("n0", "n1", raw("1")).is_ok());
+        net.close();
+        net.unregister("n1");
+        assert_eq!(net.send("n0", "n1", raw("2")), Err(SendError::Closed));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! reader keeps draining the pipe afterwards so the node is not blocked on a full pipe.
 
 use crate::metrics::DelayRecorder;
-use crate::net::{Endpoint, Network, Outgoing};
+use crate::net::{Endpoint, Network, Outgoing, SendError};
 use anyhow::Context;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use serde::Deserialize;
@@ -337,9 +337,10 @@ fn read_stdout(
 fn route(text: &str, net: &Network) -> Result<(), String> {
     let written: Written =
         serde_json::from_str(text).map_err(|e| format!("malformed network message ({e})"))?;
-    net.send(&written.src, &written.dest, written.body)
-        .map(drop)
-        .map_err(|e| e.to_string())
+    match net.send(&written.src, &written.dest, written.body) {
+        Ok(_) | Err(SendError::Closed) => Ok(()),
+        Err(refused) => Err(refused.to_string()),
+    }
 }
 
 fn shorten(text: &str) -> String {
