@@ -452,7 +452,7 @@ mod tests {
     }
 
     #[test]
-    fn a_closed_network_accepts_nothing_and_journals_nothing() {
+    fn a_closed_network_accepts_nothing() {
         let net = network(0);
         let _a = net.register_mailbox("n0");
         let _b = net.register_mailbox("n1");
