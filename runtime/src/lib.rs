@@ -19,6 +19,7 @@
 //! - [`batcher`]: per-peer batching of values with acknowledgements (gossip building block).
 //! - [`topology`]: dissemination graphs (trees, stars) over the cluster's nodes.
 //! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
+//! - [`testing`]: in-memory drivers for tests: one node ([`testing::TestNode`]) or a mesh.
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
 
@@ -36,6 +37,7 @@ pub mod registry;
 pub mod retry;
 pub mod services;
 pub mod suite;
+pub mod testing;
 pub mod topology;
 pub mod transport;
 

@@ -4,12 +4,11 @@
 
 mod probe;
 
-use probe::Node;
 use serde_json::{json, Value};
 
 #[test]
 fn answers_init_then_requests() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n1", &["n0", "n1", "n2"]);
     node.send(json!({"src": "c3", "dest": "n1", "body": {"type": "ping", "msg_id": 7}}));
     let reply = node.recv();
@@ -22,7 +21,7 @@ fn answers_init_then_requests() {
 
 #[test]
 fn requests_before_init_are_temporarily_unavailable() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.send(json!({"src": "c0", "dest": "n0", "body": {"type": "ping", "msg_id": 1}}));
     let reply = node.recv();
     assert_eq!(reply["body"]["code"], 11);
@@ -32,7 +31,7 @@ fn requests_before_init_are_temporarily_unavailable() {
 
 #[test]
 fn malformed_lines_and_unknown_types_do_not_stop_the_node() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0"]);
     node.send_raw("this is not json");
     node.send_raw(r#"{"src":"c1","dest":"n0","body":"no object"}"#);
@@ -52,7 +51,7 @@ fn malformed_lines_and_unknown_types_do_not_stop_the_node() {
 
 #[test]
 fn a_failing_handler_is_answered_with_its_error_and_a_panic_with_crash() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0"]);
     node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "fail", "msg_id": 4}}));
     let failed = node.recv();
@@ -72,7 +71,7 @@ fn a_failing_handler_is_answered_with_its_error_and_a_panic_with_crash() {
 
 #[test]
 fn an_rpc_gets_its_reply_matched_by_in_reply_to() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0", "n1"]);
     node.send(
         json!({"src": "c1", "dest": "n0", "body": {"type": "ask", "peer": "n1", "msg_id": 1}}),
@@ -92,7 +91,7 @@ fn an_rpc_gets_its_reply_matched_by_in_reply_to() {
 
 #[test]
 fn an_unanswered_rpc_times_out_and_a_late_reply_is_dropped() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0", "n1"]);
     node.send(
         json!({"src": "c1", "dest": "n0", "body": {"type": "ask", "peer": "n1", "msg_id": 1}}),
@@ -113,7 +112,7 @@ fn an_unanswered_rpc_times_out_and_a_late_reply_is_dropped() {
 
 #[test]
 fn a_retrying_rpc_sends_new_requests_until_one_is_answered() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0", "n1"]);
     node.send(
         json!({"src": "c1", "dest": "n0", "body": {"type": "insist", "peer": "n1", "msg_id": 1}}),
@@ -133,7 +132,7 @@ fn a_retrying_rpc_sends_new_requests_until_one_is_answered() {
 
 #[test]
 fn timers_keep_firing_after_a_tick_panics() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0"]);
     for expected in [1, 3, 4] {
         let tick = node.recv();
@@ -145,7 +144,7 @@ fn timers_keep_firing_after_a_tick_panics() {
 
 #[test]
 fn end_of_input_lets_in_flight_requests_finish_and_exits() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0"]);
     node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "slow", "msg_id": 9}}));
     let exited = node.close();
@@ -159,7 +158,7 @@ fn end_of_input_lets_in_flight_requests_finish_and_exits() {
 
 #[test]
 fn message_ids_are_unique_across_replies_sends_and_rpcs() {
-    let mut node = Node::start();
+    let mut node = probe::start();
     node.init("n0", &["n0", "n1"]);
     for id in 0..20 {
         node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "ping", "msg_id": id}}));

@@ -1,17 +1,13 @@
-//! A test handler that exercises every runtime feature on request, and a small driver that
-//! runs it on a thread behind the in-memory transport.
+//! A test handler that exercises every runtime feature on request, started behind the
+//! in-memory transport by [`runtime::testing::TestNode`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
-use runtime::transport::{MemoryPeer, Transport};
+use runtime::testing::TestNode;
 use runtime::{async_trait, Ctx, Error, ErrorCode, Handler, Message, RetryPolicy, RpcError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-
-/// How long a test waits for a line before declaring the node stuck.
-pub const WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -104,58 +100,7 @@ impl Handler for Probe {
     }
 }
 
-/// A probe node running on its own thread.
-pub struct Node {
-    peer: MemoryPeer,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Node {
-    pub fn start() -> Node {
-        let (transport, peer) = Transport::in_memory();
-        let thread = std::thread::spawn(move || runtime::run(Box::new(Probe), transport));
-        Node {
-            peer,
-            thread: Some(thread),
-        }
-    }
-
-    pub fn init(&mut self, id: &str, ids: &[&str]) {
-        self.send(json!({"src": "c0", "dest": id, "body": {"type": "init", "node_id": id, "node_ids": ids, "msg_id": 1}}));
-        let reply = self.recv();
-        assert_eq!(reply["body"]["type"], "init_ok", "{reply}");
-        assert_eq!(reply["body"]["in_reply_to"], 1);
-    }
-
-    pub fn send(&self, message: Value) {
-        self.peer.send(message.to_string());
-    }
-
-    pub fn send_raw(&self, line: &str) {
-        self.peer.send(line);
-    }
-
-    /// The next message the node wrote; fails the test if none comes.
-    pub fn recv(&self) -> Value {
-        let line = self
-            .peer
-            .recv(WAIT)
-            .expect("the node wrote nothing in time");
-        serde_json::from_str(&line).expect("the node wrote a line that is not JSON")
-    }
-
-    /// Ends input, waits for the node to exit, and returns whatever it wrote meanwhile.
-    pub fn close(&mut self) -> Vec<Value> {
-        self.peer.close();
-        self.thread
-            .take()
-            .unwrap()
-            .join()
-            .expect("the node thread panicked");
-        let mut rest = Vec::new();
-        while let Some(line) = self.peer.recv(Duration::ZERO) {
-            rest.push(serde_json::from_str(&line).unwrap());
-        }
-        rest
-    }
+/// A probe node on its own thread behind the in-memory transport, not yet initialised.
+pub fn start() -> TestNode {
+    TestNode::start(Box::new(Probe))
 }

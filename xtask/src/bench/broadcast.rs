@@ -9,12 +9,13 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use checkers::validity::Validity;
+use anyhow::Result;
 
-use crate::backend::Backend;
-use crate::build;
-use crate::outcome::{self, Outcome};
+use super::suite_runs::{
+    exit_code, figure, met_every_target, run_suites, spread, suites_in_order, targets_text,
+    verdict, Seeds,
+};
+use crate::outcome::Outcome;
 use crate::project::Project;
 
 /// The suites the bench runs.
@@ -22,42 +23,17 @@ const SUITES: [&str; 2] = ["3d", "3e"];
 
 /// Runs each suite `runs` times and prints the figures; fails only if a run was not valid.
 pub fn bench(project: &Project, runs: u32) -> Result<ExitCode> {
-    let catalog = build::reuse(project)?;
-    let selectors: Vec<String> = SUITES.iter().map(|s| s.to_string()).collect();
-    let entries = catalog.select(&selectors)?;
-    let mut outcomes: Vec<Outcome> = Vec::new();
-    for entry in &entries {
-        for run in 1..=runs {
-            let (results, info) = Backend::Sim
-                .run(project, entry, None)
-                .with_context(|| format!("suite {} run {run} of {runs}", entry.suite.id))?;
-            let outcome = outcome::extract(entry, info, &results);
-            println!("{}", run_line(run, &outcome));
-            outcomes.push(outcome);
-        }
-    }
+    let outcomes = run_suites(project, &SUITES, runs, Seeds::Fresh, |run, outcome| {
+        println!("{}", run_line(run, &outcome));
+        Ok(outcome)
+    })?;
     print!("{}", render(&outcomes));
-    let all_valid = outcomes.iter().all(|o| o.valid == Validity::Valid);
-    Ok(if all_valid {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(exit_code(outcomes.iter()))
 }
 
 /// One run: `3d run 2 (seed 7): valid, 2.42 msgs/op, p50 266 ms, max 433 ms, targets met`.
 fn run_line(run: u32, o: &Outcome) -> String {
-    let missed: Vec<&str> = o
-        .targets
-        .iter()
-        .filter(|t| !t.met)
-        .map(|t| t.name.as_str())
-        .collect();
-    let targets = if missed.is_empty() {
-        "targets met".to_string()
-    } else {
-        format!("missed: {}", missed.join(", "))
-    };
+    let targets = targets_text(o);
     format!(
         "{} run {run} (seed {}): {}, {} msgs/op, p50 {} ms, max {} ms, {targets}",
         o.suite,
@@ -72,19 +48,10 @@ fn run_line(run: u32, o: &Outcome) -> String {
 /// Per suite, in order of first appearance: the spread of each figure and the runs that met
 /// every target (valid, and every target's bound).
 fn render(outcomes: &[Outcome]) -> String {
-    let mut suites: Vec<&str> = Vec::new();
-    for o in outcomes {
-        if !suites.contains(&o.suite.as_str()) {
-            suites.push(&o.suite);
-        }
-    }
     let mut text = String::new();
-    for suite in suites {
+    for suite in suites_in_order(outcomes.iter()) {
         let runs: Vec<&Outcome> = outcomes.iter().filter(|o| o.suite == suite).collect();
-        let met = runs
-            .iter()
-            .filter(|o| o.valid == Validity::Valid && o.targets.iter().all(|t| t.met))
-            .count();
+        let met = runs.iter().filter(|o| met_every_target(o)).count();
         let column = |pick: fn(&Outcome) -> Option<f64>| -> Vec<f64> {
             runs.iter().filter_map(|o| pick(o)).collect()
         };
@@ -102,37 +69,11 @@ fn render(outcomes: &[Outcome]) -> String {
     text
 }
 
-/// `min / median / max`, or `-` without figures. The median of an even count is the upper
-/// middle: for these figures (costs and delays) that flatters nobody.
-fn spread(mut figures: Vec<f64>, decimals: usize) -> String {
-    if figures.is_empty() {
-        return "-".to_string();
-    }
-    figures.sort_by(f64::total_cmp);
-    let median = figures[figures.len() / 2];
-    format!(
-        "{:.decimals$} / {median:.decimals$} / {:.decimals$}",
-        figures[0],
-        figures[figures.len() - 1]
-    )
-}
-
-fn figure(value: Option<f64>, decimals: usize) -> String {
-    value.map_or("-".to_string(), |v| format!("{v:.decimals$}"))
-}
-
-fn verdict(valid: Validity) -> &'static str {
-    match valid {
-        Validity::Valid => "valid",
-        Validity::Invalid => "INVALID",
-        Validity::Unknown => "unknown",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::outcome::{Latency, TargetOutcome};
+    use checkers::validity::Validity;
 
     fn outcome(suite: &str, valid: Validity, msgs: f64, p50: f64, max: f64, met: bool) -> Outcome {
         Outcome {

@@ -16,11 +16,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use checkers::history::{Op, OpType, Process};
-use checkers::validity::Validity;
 
-use crate::backend::Backend;
-use crate::build;
-use crate::outcome::{self, Outcome};
+use super::suite_runs::{
+    exit_code, figure, met_every_target, run_suites, spread, suites_in_order, targets_text,
+    verdict, Seeds,
+};
+use crate::outcome::Outcome;
 use crate::project::Project;
 
 /// The suites the bench runs.
@@ -47,32 +48,17 @@ pub struct Run {
 
 /// Runs each suite `runs` times and prints the figures; fails only if a run was not valid.
 pub fn bench(project: &Project, runs: u32) -> Result<ExitCode> {
-    let catalog = build::reuse(project)?;
-    let selectors: Vec<String> = SUITES.iter().map(|s| s.to_string()).collect();
-    let entries = catalog.select(&selectors)?;
-    let mut all = Vec::new();
-    for entry in &entries {
-        for seed in 1..=u64::from(runs) {
-            let (results, info) = Backend::Sim
-                .run(project, entry, Some(seed))
-                .with_context(|| format!("suite {} seed {seed}", entry.suite.id))?;
-            let outcome = outcome::extract(entry, info, &results);
-            let history = read_history(&outcome.store.join("history.jsonl"))?;
-            let run = Run {
-                latency: latencies(&history),
-                outcome,
-            };
-            println!("{}", run_line(&run));
-            all.push(run);
-        }
-    }
+    let all = run_suites(project, &SUITES, runs, Seeds::Numbered, |_, outcome| {
+        let history = read_history(&outcome.store.join("history.jsonl"))?;
+        let run = Run {
+            latency: latencies(&history),
+            outcome,
+        };
+        println!("{}", run_line(&run));
+        Ok(run)
+    })?;
     print!("{}", render(&all));
-    let all_valid = all.iter().all(|r| r.outcome.valid == Validity::Valid);
-    Ok(if all_valid {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(exit_code(all.iter().map(|r| &r.outcome)))
 }
 
 fn read_history(path: &Path) -> Result<Vec<Op>> {
@@ -132,17 +118,7 @@ fn quantiles(mut values: Vec<f64>) -> Option<Quantiles> {
 /// 0.29/2.04/12.05 ms, poll ..., targets met`.
 fn run_line(run: &Run) -> String {
     let o = &run.outcome;
-    let missed: Vec<&str> = o
-        .targets
-        .iter()
-        .filter(|t| !t.met)
-        .map(|t| t.name.as_str())
-        .collect();
-    let targets = if missed.is_empty() {
-        "targets met".to_string()
-    } else {
-        format!("missed: {}", missed.join(", "))
-    };
+    let targets = targets_text(o);
     let mut line = format!(
         "{} seed {}: {}, {} msgs/op, availability {}",
         o.suite,
@@ -172,21 +148,10 @@ fn run_line(run: &Run) -> String {
 /// Per suite, in order of first appearance: the spread (min / median / max) of each figure,
 /// and the runs that met every target.
 fn render(runs: &[Run]) -> String {
-    let mut suites: Vec<&str> = Vec::new();
-    for r in runs {
-        if !suites.contains(&r.outcome.suite.as_str()) {
-            suites.push(&r.outcome.suite);
-        }
-    }
     let mut text = String::new();
-    for suite in suites {
+    for suite in suites_in_order(runs.iter().map(|r| &r.outcome)) {
         let mine: Vec<&Run> = runs.iter().filter(|r| r.outcome.suite == suite).collect();
-        let met = mine
-            .iter()
-            .filter(|r| {
-                r.outcome.valid == Validity::Valid && r.outcome.targets.iter().all(|t| t.met)
-            })
-            .count();
+        let met = mine.iter().filter(|r| met_every_target(&r.outcome)).count();
         let column = |pick: &dyn Fn(&Run) -> Option<f64>| -> Vec<f64> {
             mine.iter().filter_map(|r| pick(r)).collect()
         };
@@ -211,37 +176,11 @@ fn render(runs: &[Run]) -> String {
     text
 }
 
-/// `min / median / max`, or `-` without figures; the median of an even count is the upper
-/// middle.
-fn spread(mut figures: Vec<f64>, decimals: usize) -> String {
-    if figures.is_empty() {
-        return "-".to_string();
-    }
-    figures.sort_by(f64::total_cmp);
-    let median = figures[figures.len() / 2];
-    format!(
-        "{:.decimals$} / {median:.decimals$} / {:.decimals$}",
-        figures[0],
-        figures[figures.len() - 1]
-    )
-}
-
-fn figure(value: Option<f64>, decimals: usize) -> String {
-    value.map_or("-".to_string(), |v| format!("{v:.decimals$}"))
-}
-
-fn verdict(valid: Validity) -> &'static str {
-    match valid {
-        Validity::Valid => "valid",
-        Validity::Invalid => "INVALID",
-        Validity::Unknown => "unknown",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::outcome::TargetOutcome;
+    use checkers::validity::Validity;
     use serde_json::json;
 
     fn op(process: u64, kind: OpType, f: &str, time_ms: u64) -> Op {

@@ -1,12 +1,14 @@
 //! `cargo xtask bench <what>`: measurements that print numbers against their targets. Tests never
 //! assert on speed; a bench only checks that every answer came back right, and reports.
 //!
-//! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant.
+//! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant. What the
+//! simulator benches share (running suites, formatting their spread) lives in [`suite_runs`].
 
 mod broadcast;
 mod echo;
 mod kafka;
 mod sim;
+mod suite_runs;
 
 use std::fs;
 use std::process::ExitCode;

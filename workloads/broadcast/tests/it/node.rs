@@ -2,64 +2,20 @@
 //! Maelstrom would: RPC answers, gossip to the hub, values from gossip in reads, and the
 //! acknowledgement that follows when nothing else goes back.
 
-use std::thread::JoinHandle;
-use std::time::Duration;
-
 use broadcast::{BroadcastNode, Tuning};
-use runtime::transport::{MemoryPeer, Transport};
-use serde_json::{json, Value};
+use runtime::testing::TestNode;
+use serde_json::json;
 
-/// How long a test waits for a line before declaring the node stuck.
-const WAIT: Duration = Duration::from_secs(5);
-
-struct Node {
-    peer: MemoryPeer,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Node {
-    fn start(id: &str, ids: &[&str]) -> Node {
-        let (transport, peer) = Transport::in_memory();
-        let handler = Box::new(BroadcastNode::new(Tuning::QUICK));
-        let thread = std::thread::spawn(move || runtime::run(handler, transport));
-        let node = Node {
-            peer,
-            thread: Some(thread),
-        };
-        node.send(json!({"src": "c0", "dest": id, "body": {"type": "init", "node_id": id, "node_ids": ids, "msg_id": 1}}));
-        assert_eq!(node.recv()["body"]["type"], "init_ok");
-        node
-    }
-
-    fn send(&self, message: Value) {
-        self.peer.send(message.to_string());
-    }
-
-    fn recv(&self) -> Value {
-        let line = self
-            .peer
-            .recv(WAIT)
-            .expect("the node wrote nothing in time");
-        serde_json::from_str(&line).expect("the node wrote a line that is not JSON")
-    }
-
-    /// Ends input and returns whatever the node wrote meanwhile.
-    fn close(mut self) -> Vec<Value> {
-        self.peer.close();
-        self.thread
-            .take()
-            .unwrap()
-            .join()
-            .expect("the node thread panicked");
-        std::iter::from_fn(|| self.peer.recv(Duration::ZERO))
-            .map(|line| serde_json::from_str(&line).unwrap())
-            .collect()
-    }
+/// A broadcast node with quick tuning, initialised as `id` of `ids`.
+fn start(id: &str, ids: &[&str]) -> TestNode {
+    let node = TestNode::start(Box::new(BroadcastNode::new(Tuning::QUICK)));
+    node.init(id, ids);
+    node
 }
 
 #[test]
 fn a_leaf_answers_clients_and_gossips_with_the_hub() {
-    let node = Node::start("n2", &["n0", "n1", "n2"]);
+    let mut node = start("n2", &["n0", "n1", "n2"]);
     node.send(json!({"src": "c1", "dest": "n2", "body": {"type": "topology", "topology": {"n2": ["n1"]}, "msg_id": 2}}));
     assert_eq!(
         node.recv()["body"],
@@ -113,7 +69,7 @@ fn a_leaf_answers_clients_and_gossips_with_the_hub() {
 
 #[test]
 fn replies_are_not_requests_and_bad_gossip_is_malformed() {
-    let node = Node::start("n0", &["n0"]);
+    let mut node = start("n0", &["n0"]);
     node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "read_ok", "messages": [], "msg_id": 2}}));
     assert_eq!(node.recv()["body"]["code"], 10);
     node.send(

@@ -4,17 +4,16 @@
 //! unknown CAS outcome is resolved without counting twice, and reads catch up with the
 //! other nodes' totals although seq-kv would happily keep showing the node old states.
 
-mod node;
 mod seq_kv;
 
 use g_counter::GCounterNode;
-use node::Node;
+use runtime::testing::TestNode;
 use seq_kv::StalestSeqKv;
 use serde_json::{json, Value};
 
 /// A node `n0` of `n0, n1, n2`, with the test answering its seq-kv requests.
 struct Harness {
-    node: Node,
+    node: TestNode,
     kv: StalestSeqKv,
     /// Every seq-kv request the node made, in order.
     requests: Vec<Value>,
@@ -22,11 +21,8 @@ struct Harness {
 
 impl Harness {
     fn start() -> Harness {
-        let node = Node::start(
-            runtime::construct::<GCounterNode>(),
-            "n0",
-            &["n0", "n1", "n2"],
-        );
+        let node = TestNode::start(runtime::construct::<GCounterNode>());
+        node.init("n0", &["n0", "n1", "n2"]);
         Harness {
             node,
             kv: StalestSeqKv::new(),

@@ -2,11 +2,8 @@
 //! their network, and checks that adds and reads stay available while the nodes are cut
 //! apart and that every node converges to every element once they are joined again.
 
-mod mesh;
-mod node;
-
 use g_set::GSetNode;
-use mesh::Mesh;
+use runtime::testing::Mesh;
 use serde_json::{json, Value};
 
 fn sorted(value: &Value) -> Vec<i64> {
@@ -23,7 +20,7 @@ fn sorted(value: &Value) -> Vec<i64> {
 #[test]
 fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
     let mut mesh = Mesh::start(runtime::construct::<GSetNode>, 3);
-    mesh.cut = true;
+    mesh.cut();
     for (node, element) in [(0, 0), (1, 1), (2, 2), (0, 3), (1, 1)] {
         let reply = mesh.request(node, json!({"type": "add", "element": element}));
         assert_eq!(reply["body"]["type"], "add_ok", "{reply}");
@@ -31,7 +28,7 @@ fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
     mesh.await_dropped(6);
     let on_n0 = mesh.request(0, json!({"type": "read"}));
     assert_eq!(sorted(&on_n0["body"]["value"]), [0, 3]);
-    mesh.cut = false;
+    mesh.heal();
     mesh.await_reads(&json!([0, 1, 2, 3]));
     mesh.request(2, json!({"type": "add", "element": 10}));
     // Elements are ordered by their JSON text, so 10 sorts before 2.

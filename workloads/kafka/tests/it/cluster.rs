@@ -1,13 +1,13 @@
-//! A test cluster: kafka nodes on threads behind in-memory transports, a router that
+//! A test cluster: kafka nodes on threads behind in-memory transports
+//! ([`runtime::testing::TestNode`]), a router that
 //! delivers their messages to each other, to a tiny lin-kv (one map, one request at a
 //! time, as Maelstrom's service) and back to the test's client, and hooks to drop or count
 //! messages on the way.
 
 use std::collections::HashMap;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use runtime::transport::{MemoryPeer, Transport};
+use runtime::testing::TestNode;
 use runtime::Handler;
 use serde_json::{json, Value};
 
@@ -22,8 +22,7 @@ pub type DropRule = Box<dyn FnMut(&Value) -> bool>;
 
 struct Member {
     id: String,
-    peer: MemoryPeer,
-    thread: Option<JoinHandle<()>>,
+    node: TestNode,
 }
 
 /// Nodes, the router's state, and what it has seen.
@@ -43,15 +42,9 @@ impl Cluster {
         let ids: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
         let members = ids
             .iter()
-            .map(|id| {
-                let (transport, peer) = Transport::in_memory();
-                let handler = make();
-                let thread = std::thread::spawn(move || runtime::run(handler, transport));
-                Member {
-                    id: id.clone(),
-                    peer,
-                    thread: Some(thread),
-                }
+            .map(|id| Member {
+                id: id.clone(),
+                node: TestNode::start(make()),
             })
             .collect();
         let mut cluster = Cluster {
@@ -137,17 +130,16 @@ impl Cluster {
     /// Routes whatever the nodes have written, waiting briefly for something when nothing
     /// is there yet.
     fn pump(&mut self) {
-        let mut lines = Vec::new();
+        let mut messages = Vec::new();
         for member in &self.members {
-            while let Some(line) = member.peer.recv(Duration::ZERO) {
-                lines.push(line);
+            while let Some(message) = member.node.recv_within(Duration::ZERO) {
+                messages.push(message);
             }
         }
-        if lines.is_empty() {
-            lines.extend(self.members[0].peer.recv(Duration::from_millis(2)));
+        if messages.is_empty() {
+            messages.extend(self.members[0].node.recv_within(Duration::from_millis(2)));
         }
-        for line in lines {
-            let message: Value = serde_json::from_str(&line).expect("nodes write JSON lines");
+        for message in messages {
             self.route(message);
         }
     }
@@ -180,7 +172,7 @@ impl Cluster {
     fn deliver(&mut self, message: Value) {
         let dest = message["dest"].as_str().unwrap_or_default();
         if let Some(member) = self.members.iter().find(|m| m.id == dest) {
-            member.peer.send(message.to_string());
+            member.node.send(message);
         }
     }
 
@@ -217,22 +209,6 @@ impl Cluster {
                 ),
             },
             other => panic!("lin-kv got an unknown request {other:?}"),
-        }
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        for member in &mut self.members {
-            member.peer.close();
-        }
-        for member in &mut self.members {
-            if let Some(thread) = member.thread.take() {
-                // A test that already failed should report its own panic, not this one.
-                if thread.join().is_err() && !std::thread::panicking() {
-                    panic!("node {} panicked", member.id);
-                }
-            }
         }
     }
 }

@@ -2,17 +2,14 @@
 //! as their network, and checks that adds and reads stay available while the nodes are cut
 //! apart and that every node converges to the exact total once they are joined again.
 
-mod mesh;
-mod node;
-
-use mesh::Mesh;
 use pn_counter::PnCounterNode;
+use runtime::testing::Mesh;
 use serde_json::json;
 
 #[test]
 fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
     let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 3);
-    mesh.cut = true;
+    mesh.cut();
     for (node, delta) in [(0, 4), (1, -5), (2, 3), (0, -1), (1, 0)] {
         let reply = mesh.request(node, json!({"type": "add", "delta": delta}));
         assert_eq!(reply["body"]["type"], "add_ok", "{reply}");
@@ -24,7 +21,7 @@ fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
         mesh.request(1, json!({"type": "read"}))["body"]["value"],
         -5
     );
-    mesh.cut = false;
+    mesh.heal();
     mesh.await_reads(&json!(1));
     // Adds after the heal reach everyone too, and nothing is counted twice.
     mesh.request(2, json!({"type": "add", "delta": -2}));
@@ -36,7 +33,7 @@ fn gossip_carries_acknowledged_deltas_on_the_wire() {
     let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 2);
     mesh.request(0, json!({"type": "add", "delta": 2}));
     mesh.await_reads(&json!(2));
-    assert!(mesh.relayed >= 1, "the delta travelled as gossip");
+    assert!(mesh.relayed() >= 1, "the delta travelled as gossip");
 }
 
 #[test]

@@ -3,22 +3,16 @@
 //! partitions and delivery order are the test's to choose.
 
 use std::collections::VecDeque;
-use std::thread::JoinHandle;
-use std::time::Duration;
 
-use runtime::transport::{MemoryPeer, Transport};
+use runtime::testing::TestNode;
 use serde_json::{json, Value};
 use txn_rw_register::TxnNode;
 
-/// How long the test waits for a node's next message before declaring it stuck.
-const WAIT: Duration = Duration::from_secs(5);
-
 struct Member {
     id: String,
-    peer: MemoryPeer,
+    node: TestNode,
     /// Messages the node sent to other nodes that the test has not looked at yet.
     outgoing: VecDeque<Value>,
-    thread: Option<JoinHandle<()>>,
 }
 
 /// Nodes `n0..n{count-1}`, initialised, with client `c1` talking to them.
@@ -30,21 +24,16 @@ pub struct Cluster {
 impl Cluster {
     pub fn start(count: usize) -> Cluster {
         let ids: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let members = ids
             .iter()
             .map(|id| {
-                let (transport, peer) = Transport::in_memory();
-                let thread =
-                    std::thread::spawn(move || runtime::run(Box::new(TxnNode::default()), transport));
-                let init = json!({"src": "c0", "dest": id, "body": {"type": "init", "node_id": id, "node_ids": ids, "msg_id": 1}});
-                peer.send(init.to_string());
-                let reply = recv(&peer);
-                assert_eq!(reply["body"]["type"], "init_ok", "{reply}");
+                let node = TestNode::start(Box::new(TxnNode::default()));
+                node.init(id, &refs);
                 Member {
                     id: id.clone(),
-                    peer,
+                    node,
                     outgoing: VecDeque::new(),
-                    thread: Some(thread),
                 }
             })
             .collect();
@@ -67,10 +56,10 @@ impl Cluster {
         body["msg_id"] = json!(msg_id);
         let member = &mut self.members[node];
         member
-            .peer
-            .send(json!({"src": "c1", "dest": member.id, "body": body}).to_string());
+            .node
+            .send(json!({"src": "c1", "dest": member.id, "body": body}));
         loop {
-            let message = recv(&member.peer);
+            let message = member.node.recv();
             if message["dest"] == "c1" {
                 assert_eq!(message["body"]["in_reply_to"], msg_id, "{message}");
                 return message["body"].clone();
@@ -94,7 +83,7 @@ impl Cluster {
                 .expect("the position is in range");
         }
         loop {
-            let message = recv(&member.peer);
+            let message = member.node.recv();
             assert!(
                 message["dest"].as_str().is_some_and(|d| d.starts_with('n')),
                 "expected a message to a node, got {message}"
@@ -114,7 +103,7 @@ impl Cluster {
             .iter()
             .find(|m| m.id == dest)
             .expect("the destination is a member");
-        member.peer.send(message.to_string());
+        member.node.send(message.clone());
     }
 
     /// Delivers node `from`'s next `replicate`, then the acknowledgement it gets back;
@@ -139,17 +128,7 @@ impl Cluster {
     /// Ends every node's input and waits for the nodes to exit.
     pub fn stop(mut self) {
         for member in &mut self.members {
-            member.peer.close();
-        }
-        for member in &mut self.members {
-            if let Some(thread) = member.thread.take() {
-                thread.join().expect("a node thread panicked");
-            }
+            member.node.close();
         }
     }
-}
-
-fn recv(peer: &MemoryPeer) -> Value {
-    let line = peer.recv(WAIT).expect("the node wrote nothing in time");
-    serde_json::from_str(&line).expect("nodes write JSON lines")
 }

@@ -1,72 +1,11 @@
 //! Hand-written list-append histories: one valid, one per anomaly.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::check;
-use crate::history::{History, OpType};
-use crate::testing::HistoryBuilder;
-use crate::txn::models::ConsistencyModel;
+use crate::history::OpType;
+use crate::txn::test_support::{types, Txns, RC, RU, SER, SS};
 use crate::validity::Validity;
-
-const RU: [ConsistencyModel; 1] = [ConsistencyModel::READ_UNCOMMITTED];
-const RC: [ConsistencyModel; 1] = [ConsistencyModel::READ_COMMITTED];
-const SER: [ConsistencyModel; 1] = [ConsistencyModel::SERIALIZABLE];
-const SS: [ConsistencyModel; 1] = [ConsistencyModel::STRICT_SERIALIZABLE];
-
-fn invocation(txn: &Value) -> Value {
-    txn.as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            if m[0] == "r" {
-                json!(["r", m[1], null])
-            } else {
-                m.clone()
-            }
-        })
-        .collect()
-}
-
-struct Txns(HistoryBuilder);
-
-impl Txns {
-    fn new() -> Txns {
-        Txns(HistoryBuilder::new())
-    }
-    fn begin(self, p: u64, txn: &Value) -> Txns {
-        Txns(self.0.invoke(p, "txn", invocation(txn)))
-    }
-    fn end(self, p: u64, kind: OpType, txn: &Value) -> Txns {
-        let value = if kind == OpType::Ok {
-            txn.clone()
-        } else {
-            invocation(txn)
-        };
-        Txns(self.0.op(p, kind, "txn", value))
-    }
-    fn t(self, p: u64, kind: OpType, txn: Value) -> Txns {
-        self.begin(p, &txn).end(p, kind, &txn)
-    }
-    fn ok(self, p: u64, txn: Value) -> Txns {
-        self.t(p, OpType::Ok, txn)
-    }
-    /// Two transactions that overlap in time.
-    fn both(self, t1: Value, t2: Value) -> Txns {
-        self.begin(0, &t1)
-            .begin(1, &t2)
-            .end(0, OpType::Ok, &t1)
-            .end(1, OpType::Ok, &t2)
-    }
-    fn build(self) -> History {
-        self.0.build()
-    }
-}
-
-fn types(results: &Value) -> Vec<String> {
-    results["anomaly-types"].as_array().map_or(Vec::new(), |a| {
-        a.iter().map(|t| t.as_str().unwrap().to_owned()).collect()
-    })
-}
 
 #[test]
 fn a_serial_history_is_valid() {

@@ -27,6 +27,9 @@
 //! The checkers:
 //! - [`rw_register`] (with [`versions`], [`rw_anomalies`] and the [`blind_spot`] warning);
 //! - [`list_append`] (with [`append_order`] and [`append_anomalies`]).
+//!
+//! Test-only: `synthetic` (large generated histories) and `test_support` (helpers for
+//! hand-written ones).
 
 pub mod analysis;
 pub mod anomalies;
@@ -50,6 +53,8 @@ pub mod rw_register;
 pub mod scc;
 #[cfg(test)]
 pub mod synthetic;
+#[cfg(test)]
+pub mod test_support;
 pub mod versions;
 
 pub use models::{ConsistencyModel, UnknownModel};

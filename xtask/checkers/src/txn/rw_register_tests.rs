@@ -1,69 +1,14 @@
 //! Hand-written rw-register histories: one valid, one per anomaly, and the model and
 //! wrapper rules that decide which of them fail.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::check;
-use crate::history::{History, OpType};
+use crate::history::OpType;
 use crate::testing::HistoryBuilder;
 use crate::txn::models::ConsistencyModel;
+use crate::txn::test_support::{types, Txns, RC, RU, SER, SS};
 use crate::validity::Validity;
-
-const RU: [ConsistencyModel; 1] = [ConsistencyModel::READ_UNCOMMITTED];
-const RC: [ConsistencyModel; 1] = [ConsistencyModel::READ_COMMITTED];
-const SER: [ConsistencyModel; 1] = [ConsistencyModel::SERIALIZABLE];
-const SS: [ConsistencyModel; 1] = [ConsistencyModel::STRICT_SERIALIZABLE];
-
-/// The invocation form of a transaction: every read's value replaced by `null`.
-fn invocation(txn: &Value) -> Value {
-    txn.as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            if m[0] == "r" {
-                json!(["r", m[1], null])
-            } else {
-                m.clone()
-            }
-        })
-        .collect()
-}
-
-/// Builds histories of whole transactions: `t` runs one to completion, `begin`/`end` let
-/// transactions overlap.
-struct Txns(HistoryBuilder);
-
-impl Txns {
-    fn new() -> Txns {
-        Txns(HistoryBuilder::new())
-    }
-    fn begin(self, p: u64, txn: Value) -> Txns {
-        Txns(self.0.invoke(p, "txn", invocation(&txn)))
-    }
-    fn end(self, p: u64, kind: OpType, txn: Value) -> Txns {
-        let value = if kind == OpType::Ok {
-            txn
-        } else {
-            invocation(&txn)
-        };
-        Txns(self.0.op(p, kind, "txn", value))
-    }
-    fn t(self, p: u64, kind: OpType, txn: Value) -> Txns {
-        self.begin(p, txn.clone()).end(p, kind, txn)
-    }
-    fn ok(self, p: u64, txn: Value) -> Txns {
-        self.t(p, OpType::Ok, txn)
-    }
-    fn build(self) -> History {
-        self.0.build()
-    }
-}
-
-fn types(results: &Value) -> Vec<String> {
-    results["anomaly-types"].as_array().map_or(Vec::new(), |a| {
-        a.iter().map(|t| t.as_str().unwrap().to_owned()).collect()
-    })
-}
 
 #[test]
 fn a_serial_history_is_valid_under_every_model() {
@@ -134,10 +79,10 @@ fn write_cycle_through_writes_follow_reads_is_g0() {
     let t1 = json!([["r", 1, 1], ["w", 1, 2], ["w", 2, 1]]);
     let t2 = json!([["w", 1, 1], ["r", 2, 1], ["w", 2, 2]]);
     let h = Txns::new()
-        .begin(0, t1.clone())
-        .begin(1, t2.clone())
-        .end(0, OpType::Ok, t1)
-        .end(1, OpType::Ok, t2)
+        .begin(0, &t1)
+        .begin(1, &t2)
+        .end(0, OpType::Ok, &t1)
+        .end(1, OpType::Ok, &t2)
         .build();
     let c = check(&h, &RU);
     assert_eq!(c.validity, Validity::Invalid);
@@ -161,10 +106,10 @@ fn circular_information_flow_is_g1c() {
     let t1 = json!([["w", 1, 1], ["r", 2, 1]]);
     let t2 = json!([["w", 2, 1], ["r", 1, 1]]);
     let h = Txns::new()
-        .begin(0, t1.clone())
-        .begin(1, t2.clone())
-        .end(0, OpType::Ok, t1)
-        .end(1, OpType::Ok, t2)
+        .begin(0, &t1)
+        .begin(1, &t2)
+        .end(0, OpType::Ok, &t1)
+        .end(1, OpType::Ok, &t2)
         .build();
     let c = check(&h, &RC);
     assert_eq!(types(&c.results), vec!["G1c"]);
@@ -178,10 +123,10 @@ fn read_skew_is_g_single() {
     let t1 = json!([["r", 1, null], ["r", 2, 1]]);
     let t2 = json!([["w", 1, 1], ["w", 2, 1]]);
     let h = Txns::new()
-        .begin(0, t1.clone())
-        .begin(1, t2.clone())
-        .end(1, OpType::Ok, t2)
-        .end(0, OpType::Ok, t1)
+        .begin(0, &t1)
+        .begin(1, &t2)
+        .end(1, OpType::Ok, &t2)
+        .end(0, OpType::Ok, &t1)
         .build();
     let c = check(&h, &SER);
     assert_eq!(types(&c.results), vec!["G-single-item"]);
@@ -210,10 +155,10 @@ fn write_skew_is_g2_item() {
     let t1 = json!([["r", 1, null], ["w", 2, 1]]);
     let t2 = json!([["r", 2, null], ["w", 1, 1]]);
     let h = Txns::new()
-        .begin(0, t1.clone())
-        .begin(1, t2.clone())
-        .end(0, OpType::Ok, t1)
-        .end(1, OpType::Ok, t2)
+        .begin(0, &t1)
+        .begin(1, &t2)
+        .end(0, OpType::Ok, &t1)
+        .end(1, OpType::Ok, &t2)
         .build();
     let c = check(&h, &SER);
     assert_eq!(types(&c.results), vec!["G2-item"]);
@@ -269,10 +214,10 @@ fn maelstroms_blind_spot_passes_but_warns() {
     let t3 = json!([["r", 0, 1], ["w", 0, 10], ["r", 0, 3], ["w", 0, 11]]);
     let h = Txns::new()
         .ok(2, json!([["w", 5, 1]]))
-        .begin(0, t2.clone())
-        .begin(1, t3.clone())
-        .end(0, OpType::Ok, t2)
-        .end(1, OpType::Ok, t3)
+        .begin(0, &t2)
+        .begin(1, &t3)
+        .end(0, OpType::Ok, &t2)
+        .end(1, OpType::Ok, &t3)
         .ok(2, json!([["r", 5, 1]]))
         .build();
     let c = check(&h, &RU);

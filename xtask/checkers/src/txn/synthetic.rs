@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::history::History;
 use crate::testing::HistoryBuilder;
+use crate::txn::test_support::invocation;
 
 /// SplitMix64: a tiny seeded generator, so tests need no randomness crate.
 pub struct Rng(u64);
@@ -103,20 +104,7 @@ pub fn rw_register_history(txns: usize, concurrency: u64, seed: u64) -> History 
         if history[i].kind == crate::history::OpType::Invoke {
             pending.insert(p, i);
         } else if let Some(inv) = pending.remove(&p) {
-            let invocation: Vec<Value> = history[i]
-                .value
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|m| {
-                    if m[0] == "r" {
-                        json!(["r", m[1], null])
-                    } else {
-                        m.clone()
-                    }
-                })
-                .collect();
-            history[inv].value = Value::Array(invocation);
+            history[inv].value = invocation(&history[i].value);
         }
     }
     history

@@ -1,37 +1,43 @@
-//! A cluster of nodes under test with the test as their network: it relays every message
-//! between nodes, or drops them all while the cluster is cut apart, and collects what the
-//! nodes answer clients.
+//! [`Mesh`]: a cluster of [`TestNode`]s with the test as their network. It relays every
+//! node-to-node message, or drops them all while the cluster is cut apart, and acts as the
+//! client whose requests the nodes answer.
 
 use std::time::{Duration, Instant};
 
-use runtime::Handler;
 use serde_json::{json, Value};
 
-use crate::node::Node;
+use super::TestNode;
+use crate::Handler;
 
 /// How long the mesh waits for a node that has nothing to say before asking the next.
 const POLL: Duration = Duration::from_millis(2);
-/// How long convergence may take before the test fails.
+/// How long a node may take to answer a client before the test fails.
+const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+/// How long convergence (or the dropping of gossip) may take before the test fails.
 const CONVERGE_WITHIN: Duration = Duration::from_secs(20);
 
+/// Nodes `n0, n1, ...`, initialised, each with its own client `c{100 + index}`.
 pub struct Mesh {
     ids: Vec<String>,
-    nodes: Vec<Node>,
-    /// While true, every node-to-node message is dropped.
-    pub cut: bool,
-    /// Node-to-node messages sent, delivered or not.
-    pub relayed: usize,
-    pub dropped: usize,
+    nodes: Vec<TestNode>,
+    cut: bool,
+    relayed: usize,
+    dropped: usize,
     next_msg_id: u64,
 }
 
 impl Mesh {
-    pub fn start(make: fn() -> Box<dyn Handler>, count: usize) -> Mesh {
+    /// Starts `count` nodes running handlers from `make` and initialises them.
+    pub fn start(make: impl Fn() -> Box<dyn Handler>, count: usize) -> Mesh {
         let ids: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let nodes = ids
             .iter()
-            .map(|id| Node::start(make(), id, &refs))
+            .map(|id| {
+                let node = TestNode::start(make());
+                node.init(id, &refs);
+                node
+            })
             .collect();
         Mesh {
             ids,
@@ -43,8 +49,28 @@ impl Mesh {
         }
     }
 
-    /// Sends `body` from a client to node `index` and returns the node's reply, relaying
-    /// (or dropping) node-to-node messages meanwhile.
+    /// Cuts every link between nodes: from now on each node-to-node message is dropped.
+    pub fn cut(&mut self) {
+        self.cut = true;
+    }
+
+    /// Heals the links cut by [`Mesh::cut`]: node-to-node messages are relayed again.
+    pub fn heal(&mut self) {
+        self.cut = false;
+    }
+
+    /// Node-to-node messages sent so far, delivered or not.
+    pub fn relayed(&self) -> usize {
+        self.relayed
+    }
+
+    /// Node-to-node messages dropped so far.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// Sends `body` from a client to node `index` and returns the node's whole reply,
+    /// relaying (or dropping) node-to-node messages meanwhile.
     pub fn request(&mut self, index: usize, body: Value) -> Value {
         let msg_id = self.next_msg_id;
         self.next_msg_id += 1;
@@ -52,10 +78,10 @@ impl Mesh {
         body["msg_id"] = json!(msg_id);
         let client = format!("c{}", 100 + index);
         self.nodes[index].send(json!({"src": client, "dest": self.ids[index], "body": body}));
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + ANSWER_WITHIN;
         while Instant::now() < deadline {
             for from in 0..self.nodes.len() {
-                while let Some(msg) = self.nodes[from].try_recv(POLL) {
+                while let Some(msg) = self.nodes[from].recv_within(POLL) {
                     if msg["dest"] == client.as_str() && msg["body"]["in_reply_to"] == msg_id {
                         return msg;
                     }
@@ -66,8 +92,8 @@ impl Mesh {
         panic!("node {index} did not answer {body}");
     }
 
-    /// Reads every node (with `read`) until each answers `expected`, relaying meanwhile;
-    /// fails the test if that takes longer than [`CONVERGE_WITHIN`].
+    /// Reads every node (with `{"type": "read"}`) until each answers `expected` as its
+    /// `value`, relaying meanwhile; fails the test if that takes too long.
     pub fn await_reads(&mut self, expected: &Value) {
         let deadline = Instant::now() + CONVERGE_WITHIN;
         loop {
@@ -84,14 +110,14 @@ impl Mesh {
         }
     }
 
-    /// Relays until `count` node-to-node messages have been dropped in all (so the cut has
-    /// really kept gossip from getting through).
+    /// Relays until `count` node-to-node messages have been dropped in all (so a cut has
+    /// really kept gossip from getting through). Fails the test on any client reply.
     pub fn await_dropped(&mut self, count: usize) {
         let deadline = Instant::now() + CONVERGE_WITHIN;
         while self.dropped < count {
             assert!(Instant::now() < deadline, "no gossip to drop");
             for from in 0..self.nodes.len() {
-                if let Some(msg) = self.nodes[from].try_recv(POLL) {
+                if let Some(msg) = self.nodes[from].recv_within(POLL) {
                     assert!(
                         !msg["dest"].as_str().unwrap_or("c").starts_with('c'),
                         "unexpected reply {msg}"
