@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::anomalies::{op_json, Anomalies};
 use super::append_order::AppendOrders;
 use super::atom::Atom;
-use super::mop::{mop_json, Mop, Txn};
+use super::mop::{mop_json, DirtyWrites, Mop, Txn};
 use crate::history::{Op, OpType};
 
 type ListTxn = Txn<Vec<Atom>>;
@@ -124,20 +124,10 @@ pub fn duplicate_cases(history: &[Op], txns: &[ListTxn], anomalies: &mut Anomali
 /// `G1a` (an ok read holding an element a failed transaction appended) and `G1b` (an ok
 /// read ending in another transaction's intermediate append).
 pub fn dirty_read_cases(history: &[Op], txns: &[ListTxn], anomalies: &mut Anomalies) {
-    let mut failed: HashMap<(&Atom, &Atom), usize> = HashMap::new();
-    let mut intermediate: HashMap<(&Atom, &Atom), usize> = HashMap::new();
-    for txn in txns {
-        if txn.kind == OpType::Fail {
-            for mop in &txn.mops {
-                if let Mop::Write { key, value } = mop {
-                    failed.insert((key, value), txn.pos);
-                }
-            }
-        }
-        for (key, value) in txn.intermediate_writes() {
-            intermediate.insert((key, value), txn.pos);
-        }
-    }
+    let DirtyWrites {
+        failed,
+        intermediate,
+    } = DirtyWrites::of(txns);
     for txn in txns.iter().filter(|t| t.kind == OpType::Ok) {
         for mop in &txn.mops {
             let Mop::Read {

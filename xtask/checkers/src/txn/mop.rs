@@ -171,6 +171,38 @@ impl<R: ReadValue> Txn<R> {
     }
 }
 
+/// The writes no committed read may observe, each with the position of the transaction that
+/// made it: writes of failed transactions (`G1a`) and writes their own transaction overwrote
+/// (`G1b`). Where several transactions share a pair, the latest wins, as Elle scans every
+/// record.
+pub struct DirtyWrites<'a> {
+    pub failed: HashMap<(&'a Atom, &'a Atom), usize>,
+    pub intermediate: HashMap<(&'a Atom, &'a Atom), usize>,
+}
+
+impl<'a> DirtyWrites<'a> {
+    pub fn of<R: ReadValue>(txns: &'a [Txn<R>]) -> DirtyWrites<'a> {
+        let mut failed = HashMap::new();
+        let mut intermediate = HashMap::new();
+        for txn in txns {
+            if txn.kind == OpType::Fail {
+                for mop in &txn.mops {
+                    if let Mop::Write { key, value } = mop {
+                        failed.insert((key, value), txn.pos);
+                    }
+                }
+            }
+            for (key, value) in txn.intermediate_writes() {
+                intermediate.insert((key, value), txn.pos);
+            }
+        }
+        DirtyWrites {
+            failed,
+            intermediate,
+        }
+    }
+}
+
 /// Reads every completed `f == "txn"` record of the history as a transaction.
 pub fn completed_txns<R: ReadValue>(
     history: &[Op],

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::anomalies::{op_json, Anomalies};
 use super::atom::Atom;
-use super::mop::{mop_json, Mop, Txn};
+use super::mop::{mop_json, DirtyWrites, Mop, Txn};
 use crate::history::{Op, OpType};
 
 /// `internal`: within an ok transaction, a read that differs from the value the
@@ -42,21 +42,10 @@ pub fn internal_cases(history: &[Op], txns: &[Txn<Atom>], anomalies: &mut Anomal
 /// `G1a` and `G1b`: reads (by ok transactions) of values that a failed transaction wrote,
 /// or that some other transaction overwrote before committing.
 pub fn dirty_read_cases(history: &[Op], txns: &[Txn<Atom>], anomalies: &mut Anomalies) {
-    let mut failed: HashMap<(&Atom, &Atom), usize> = HashMap::new();
-    let mut intermediate: HashMap<(&Atom, &Atom), usize> = HashMap::new();
-    for txn in txns {
-        if txn.kind == OpType::Fail {
-            for mop in &txn.mops {
-                if let Mop::Write { key, value } = mop {
-                    failed.insert((key, value), txn.pos);
-                }
-            }
-        }
-        // Elle scans every record here, so the latest writer of an intermediate value wins.
-        for (key, value) in txn.intermediate_writes() {
-            intermediate.insert((key, value), txn.pos);
-        }
-    }
+    let DirtyWrites {
+        failed,
+        intermediate,
+    } = DirtyWrites::of(txns);
     for txn in txns.iter().filter(|t| t.kind == OpType::Ok) {
         for mop in &txn.mops {
             let Mop::Read {
