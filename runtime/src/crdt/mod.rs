@@ -9,10 +9,12 @@
 //! - [`g_set`]: a grow-only set, merged by union.
 //! - [`replica`]: one node's copy replicated by delta gossip: it sends each peer only what
 //!   the peer may lack, and again until the peer acknowledges it (sans-IO).
+//! - [`gossip`]: the timer that sends a replica's due envelopes to the node's peers.
 //! - `laws`: property tests of the merge laws for every type above.
 
 pub mod g_counter;
 pub mod g_set;
+pub mod gossip;
 pub mod pn_counter;
 pub mod replica;
 
@@ -21,6 +23,7 @@ mod laws;
 
 pub use g_counter::GCounter;
 pub use g_set::GSet;
+pub use gossip::gossip_every;
 pub use pn_counter::PnCounter;
 pub use replica::{Envelope, GossipPolicy, Replica};
 

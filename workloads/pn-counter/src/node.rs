@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use runtime::crdt::{GossipPolicy, PnCounter, Replica};
+use runtime::crdt::{gossip_every, GossipPolicy, PnCounter, Replica};
 use runtime::{async_trait, Ctx, Error, Handler, Message};
 use tokio::time::Instant;
 
@@ -37,26 +37,17 @@ impl PnCounterNode {
     fn lock(&self) -> MutexGuard<'_, Replica<PnCounter>> {
         self.replica.lock().expect("replica lock poisoned")
     }
-
-    /// Sends every peer what is due to it now.
-    fn gossip(&self, ctx: &Ctx) {
-        let due = self.lock().due(ctx.peers(), Instant::now());
-        for (peer, envelope) in due {
-            if let Err(err) = ctx.send(&peer, &Payload::Gossip(envelope)) {
-                tracing::warn!(%peer, "gossip not sent: {err}");
-            }
-        }
-    }
 }
 
 #[async_trait]
 impl Handler for PnCounterNode {
     fn on_init(&self, ctx: &Ctx) {
-        let node = self.clone();
-        ctx.every(GOSSIP_PERIOD, move |ctx| {
-            node.gossip(&ctx);
-            async {}
-        });
+        gossip_every(
+            ctx,
+            Arc::clone(&self.replica),
+            GOSSIP_PERIOD,
+            Payload::Gossip,
+        );
     }
 
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
