@@ -26,6 +26,7 @@
 //! - [`counter`]: g-counter and pn-counter: final reads within the possible sums.
 //! - [`net`]: message counts and messages per operation (always valid).
 //! - [`kafka`]: the kafka log: lost, unseen, duplicated or reordered messages, G1a, lag.
+//! - [`linearizable`]: lin-kv: per-key linearizability against a CAS register (WGL search).
 //! - [`txn`]: Elle-style rw-register and list-append: internal, G1a, G1b, dependency cycles,
 //!   judged against `--consistency-models`.
 //!
@@ -45,6 +46,7 @@ pub mod edn;
 pub mod history;
 pub mod journal;
 pub mod kafka;
+pub mod linearizable;
 pub mod net;
 pub mod pairing;
 pub mod quantiles;
