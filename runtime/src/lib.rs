@@ -19,6 +19,7 @@
 //! - [`batcher`]: per-peer batching of values with acknowledgements (gossip building block).
 //! - [`topology`]: dissemination graphs (trees, stars) over the cluster's nodes.
 //! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
+//! - [`raft`]: a sans-IO Raft core (PreVote, CheckQuorum, ReadIndex) to replicate a state machine on.
 //! - [`testing`]: in-memory drivers for tests: one node ([`testing::TestNode`]) or a mesh.
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
@@ -33,6 +34,7 @@ mod in_flight;
 mod logging;
 mod node;
 pub mod protocol;
+pub mod raft;
 pub mod registry;
 pub mod retry;
 pub mod services;

@@ -1,0 +1,1 @@
+//! Elections: pre-votes, votes and the role changes they cause.
