@@ -15,10 +15,10 @@ use rand::{Rng, SeedableRng};
 use tokio::time::Instant;
 
 use super::config::RaftConfig;
-use super::log::Log;
+use super::log::{Entry, Log};
 use super::message::RaftMessage;
 use super::reads::Reads;
-use super::replication::LeaderState;
+use super::replication::{AppendRequest, LeaderState};
 
 /// A caller's name for a read, handed back when the read is ready.
 pub type ReadId = u64;
@@ -108,62 +108,205 @@ impl<C: Clone> Raft<C> {
         seed: u64,
         now: Instant,
     ) -> Raft<C> {
-        unimplemented!()
+        assert!(
+            node_ids.iter().any(|node| node == id),
+            "raft: own id {id} is not among the node ids {node_ids:?}"
+        );
+        let mut peers: Vec<String> = node_ids
+            .iter()
+            .filter(|node| *node != id)
+            .cloned()
+            .collect();
+        peers.sort();
+        peers.dedup();
+        let mut raft = Raft {
+            id: id.to_owned(),
+            peers,
+            config,
+            rng: StdRng::seed_from_u64(seed),
+            role: Role::Follower,
+            term: 0,
+            voted_for: None,
+            leader: None,
+            log: Log::new(),
+            commit: 0,
+            delivered: 0,
+            election_deadline: now,
+            leader_contact: None,
+            grants: BTreeSet::new(),
+            leading: None,
+            reads: Reads::default(),
+            outbox: Vec::new(),
+        };
+        raft.reset_election_timer(now);
+        raft
     }
 
     /// Fires the timers due at `now`: a follower's or candidate's campaign, a leader's
     /// heartbeat, batched proposals and reads, and CheckQuorum.
     pub fn tick(&mut self, now: Instant) {
-        unimplemented!()
+        if self.role == Role::Leader {
+            self.lead(now);
+        } else if now >= self.election_deadline {
+            self.campaign_pre_vote(now);
+        }
     }
 
     /// Takes in a message from peer `from`. Messages from outside the cluster, from this
     /// node itself, or with impossible terms or indexes are ignored.
     pub fn step(&mut self, from: &str, message: RaftMessage<C>, now: Instant) {
-        unimplemented!()
+        if from == self.id
+            || self
+                .peers
+                .binary_search_by(|peer| peer.as_str().cmp(from))
+                .is_err()
+        {
+            return;
+        }
+        let term = message.term();
+        // No real message carries term 0, and a term that cannot be incremented would
+        // wedge the cluster: both can only come from a broken or hostile sender.
+        if term == 0 || term == u64::MAX {
+            return;
+        }
+        // A pre-vote's term is only hypothetical, and so is a granting reply's echo.
+        let real_term = match &message {
+            RaftMessage::PreVote { .. } => false,
+            RaftMessage::PreVoteReply { granted, .. } => !granted,
+            _ => true,
+        };
+        if matches!(message, RaftMessage::Vote { .. }) && self.in_lease(now) {
+            return;
+        }
+        if real_term && term > self.term {
+            self.become_follower(term, now);
+        }
+        match message {
+            RaftMessage::PreVote {
+                term,
+                last_index,
+                last_term,
+            } => self.on_pre_vote(from, term, last_index, last_term, now),
+            RaftMessage::PreVoteReply { term, granted } => {
+                self.on_pre_vote_reply(from, term, granted, now)
+            }
+            RaftMessage::Vote {
+                term,
+                last_index,
+                last_term,
+            } => self.on_vote(from, term, last_index, last_term, now),
+            RaftMessage::VoteReply { term, granted } => {
+                self.on_vote_reply(from, term, granted, now)
+            }
+            RaftMessage::Append {
+                term,
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+                round,
+            } => self.on_append(
+                from,
+                AppendRequest {
+                    term,
+                    prev_index,
+                    prev_term,
+                    entries,
+                    commit,
+                    round,
+                },
+                now,
+            ),
+            RaftMessage::AppendReply {
+                term,
+                round,
+                index,
+                reject,
+            } => self.on_append_reply(from, term, round, index, reject, now),
+        }
+        self.tick(now);
     }
 
     /// Appends `command` to the leader's log; it travels with the next round. The
     /// proposal took effect exactly when [`Raft::take_committed`] yields an entry with the
     /// returned index and term; an entry of another term at that index means it lost.
     pub fn propose(&mut self, command: C, now: Instant) -> Result<EntryId, NotLeader> {
-        unimplemented!()
+        if self.role != Role::Leader {
+            return Err(self.not_leader());
+        }
+        let index = self.log.push(Entry {
+            term: self.term,
+            command: Some(command),
+        });
+        self.note_work(now);
+        self.advance_commit();
+        self.tick(now);
+        Ok(EntryId {
+            index,
+            term: self.term,
+        })
     }
 
     /// Registers a linearizable read at the leader. It appears in
     /// [`Raft::take_ready_reads`] once safe, or in [`Raft::take_abandoned_reads`] if this
     /// node stops leading first.
     pub fn read_index(&mut self, read: ReadId, now: Instant) -> Result<(), NotLeader> {
-        unimplemented!()
+        let Some(leading) = self.leading.as_ref() else {
+            return Err(self.not_leader());
+        };
+        // Only a round that starts after now can confirm that no later leader existed
+        // when the read arrived.
+        self.reads.register(read, leading.round + 1);
+        self.note_work(now);
+        self.release_reads();
+        self.tick(now);
+        Ok(())
     }
 
     /// Messages to send, each with its recipient, in the order produced.
     pub fn take_messages(&mut self) -> Vec<(String, RaftMessage<C>)> {
-        unimplemented!()
+        std::mem::take(&mut self.outbox)
     }
 
     /// Entries committed since the last call, each exactly once, in index order.
     pub fn take_committed(&mut self) -> Vec<Committed<C>> {
-        unimplemented!()
+        let committed = (self.delivered + 1..=self.commit)
+            .map(|index| {
+                let entry = self
+                    .log
+                    .get(index)
+                    .expect("raft: a committed index lies within the log");
+                Committed {
+                    index,
+                    term: entry.term,
+                    command: entry.command.clone(),
+                }
+            })
+            .collect();
+        self.delivered = self.commit;
+        committed
     }
 
     /// Reads that became ready, in registration order, each with the commit index the
     /// answer must reflect: take and apply [`Raft::take_committed`] first, then answer
     /// from the state after applying up to that index.
     pub fn take_ready_reads(&mut self) -> Vec<(ReadId, u64)> {
-        unimplemented!()
+        self.reads.take_ready()
     }
 
     /// Reads dropped because this node stopped leading before they were ready; answer
     /// them with an error (the read had no effect, so it may be retried).
     pub fn take_abandoned_reads(&mut self) -> Vec<ReadId> {
-        unimplemented!()
+        self.reads.take_abandoned()
     }
 
     /// When [`Raft::tick`] next has something to do. Inputs can move it earlier, so ask
     /// again after each one.
     pub fn next_due(&self) -> Instant {
-        unimplemented!()
+        match self.role {
+            Role::Leader => self.lead_due(),
+            _ => self.election_deadline,
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -190,5 +333,42 @@ impl<C: Clone> Raft<C> {
     /// The node's log, committed and not.
     pub fn log(&self) -> &Log<C> {
         &self.log
+    }
+
+    /// How many nodes, this one included, make a majority.
+    pub(super) fn quorum(&self) -> usize {
+        let cluster_size = self.peers.len() + 1;
+        cluster_size / 2 + 1
+    }
+
+    pub(super) fn send(&mut self, to: &str, message: RaftMessage<C>) {
+        self.outbox.push((to.to_owned(), message));
+    }
+
+    pub(super) fn send_to_peers(&mut self, message: RaftMessage<C>) {
+        for peer in &self.peers {
+            self.outbox.push((peer.clone(), message.clone()));
+        }
+    }
+
+    pub(super) fn not_leader(&self) -> NotLeader {
+        NotLeader {
+            leader_hint: self.leader.clone(),
+        }
+    }
+
+    /// Draws the next campaign time from the configured range.
+    pub(super) fn reset_election_timer(&mut self, now: Instant) {
+        let RaftConfig {
+            election_timeout_min: min,
+            election_timeout_max: max,
+            ..
+        } = self.config;
+        let timeout = if max > min {
+            self.rng.gen_range(min..max)
+        } else {
+            min
+        };
+        self.election_deadline = now + timeout;
     }
 }

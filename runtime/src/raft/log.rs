@@ -131,3 +131,77 @@ impl<C: Clone> Log<C> {
         self.entries.iter().skip(start).take(max).cloned().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(term: u64, command: u32) -> Entry<u32> {
+        Entry {
+            term,
+            command: Some(command),
+        }
+    }
+
+    fn log_of(terms: &[u64]) -> Log<u32> {
+        let mut log = Log::new();
+        for (n, term) in terms.iter().enumerate() {
+            log.push(entry(*term, n as u32 + 1));
+        }
+        log
+    }
+
+    fn terms(log: &Log<u32>) -> Vec<u64> {
+        (1..=log.last_index())
+            .map(|i| log.term_at(i).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn index_zero_has_term_zero_and_past_the_end_has_none() {
+        let log = log_of(&[1, 1, 2]);
+        assert_eq!(log.term_at(0), Some(0));
+        assert_eq!(log.term_at(3), Some(2));
+        assert_eq!(log.term_at(4), None);
+        assert_eq!((log.last_index(), log.last_term()), (3, 2));
+        assert!(log.matches(0, 0) && log.matches(2, 1) && !log.matches(2, 2));
+        assert_eq!(Log::<u32>::new().last_term(), 0);
+    }
+
+    #[test]
+    fn appending_keeps_matching_entries_and_cuts_from_the_first_conflict() {
+        let mut log = log_of(&[1, 1, 1, 1]);
+        // A stale, shorter copy of what the log already holds cuts nothing.
+        assert_eq!(log.append_from(1, &[entry(1, 2)]), None);
+        assert_eq!(terms(&log), vec![1, 1, 1, 1]);
+        assert_eq!(log.get(4), Some(&entry(1, 4)));
+        // A conflict at index 3 cuts 3 and 4 and appends the rest.
+        assert_eq!(log.first_conflict(1, &[entry(1, 2), entry(2, 9)]), Some(3));
+        assert_eq!(log.append_from(1, &[entry(1, 2), entry(2, 9)]), Some(3));
+        assert_eq!(terms(&log), vec![1, 1, 2]);
+        assert_eq!(log.get(3), Some(&entry(2, 9)));
+        // Entries past the end are appended.
+        assert_eq!(log.append_from(3, &[entry(2, 10), entry(3, 11)]), None);
+        assert_eq!(terms(&log), vec![1, 1, 2, 2, 3]);
+        assert_eq!(log.first_conflict(3, &[entry(2, 10)]), None);
+    }
+
+    #[test]
+    fn up_to_date_compares_last_terms_then_lengths() {
+        let log = log_of(&[1, 2, 2]);
+        assert!(log.is_outdated_by(3, 2));
+        assert!(log.is_outdated_by(1, 3), "a later term beats a longer log");
+        assert!(!log.is_outdated_by(9, 1));
+        assert!(!log.is_outdated_by(2, 2));
+    }
+
+    #[test]
+    fn the_probe_point_skips_whole_terms_of_conflict() {
+        let log = log_of(&[1, 1, 3, 3, 3]);
+        assert_eq!(log.last_at_or_below(5, 2), (2, 1));
+        assert_eq!(log.last_at_or_below(9, 3), (5, 3), "clamped to the log");
+        assert_eq!(log.last_at_or_below(4, 0), (0, 0));
+        assert_eq!(log.slice(2, 2), vec![entry(1, 2), entry(3, 3)]);
+        assert!(log.slice(6, 2).is_empty());
+    }
+}

@@ -43,15 +43,25 @@
 //! - `election`: pre-votes, votes and role changes.
 //! - `replication`: AppendEntries, the leader's view of each follower, commitment.
 //! - `reads`: reads waiting for their confirmation round.
-//! - `sim` (tests only): a deterministic cluster on a faulty in-memory network.
+//! - `sim` (tests only): a deterministic cluster on a faulty in-memory network, and
+//!   `checks`, the safety properties it checks after every event; `tests` holds the
+//!   flows one by one, `properties` the same properties under random faults.
 
+#[cfg(test)]
+mod checks;
 pub mod config;
 pub mod core;
 mod election;
 pub mod log;
 pub mod message;
+#[cfg(test)]
+mod properties;
 mod reads;
 mod replication;
+#[cfg(test)]
+mod sim;
+#[cfg(test)]
+mod tests;
 
 pub use self::config::RaftConfig;
 pub use self::core::{Committed, EntryId, NotLeader, Raft, ReadId, Role};

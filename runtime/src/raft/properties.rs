@@ -1,0 +1,146 @@
+//! Raft's safety properties under random faults: proptest picks a cluster size, how
+//! lossy, duplicating and slow the network is, a seed for the schedule of partitions and
+//! client operations, and the simulated cluster runs it with the [`super::checks`]
+//! checks after every event. Once the network heals, the cluster must recover: a leader
+//! is elected and both a proposal and a read complete.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::config::RaftConfig;
+use super::sim::{Cluster, Faults};
+
+const CONFIG: RaftConfig = RaftConfig {
+    heartbeat_interval: Duration::from_millis(50),
+    election_timeout_min: Duration::from_millis(200),
+    election_timeout_max: Duration::from_millis(400),
+    batch_gap: Duration::from_millis(10),
+    max_entries_per_message: 8,
+};
+
+/// How long the faults last, and the step of the client schedule.
+const FAULTY_FOR: Duration = Duration::from_secs(6);
+const STEP: Duration = Duration::from_millis(10);
+
+#[derive(Debug, Clone)]
+struct Schedule {
+    size: usize,
+    faults: Faults,
+    partitions: bool,
+    seed: u64,
+}
+
+fn schedules() -> impl Strategy<Value = Schedule> {
+    (
+        prop_oneof![Just(3usize), Just(5usize)],
+        0.0f64..0.25,
+        0.0f64..0.1,
+        1u64..80,
+        any::<bool>(),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(size, drop, duplicate, max_latency, partitions, seed)| Schedule {
+                size,
+                faults: Faults {
+                    min_latency: Duration::from_millis(1),
+                    max_latency: Duration::from_millis(max_latency),
+                    drop,
+                    duplicate,
+                },
+                partitions,
+                seed,
+            },
+        )
+}
+
+/// Runs the faulty phase: clients propose and read at random nodes while partitions
+/// come and go. Returns the cluster and the next unused command.
+fn run_faulty(schedule: &Schedule) -> (Cluster, u64) {
+    let mut cluster = Cluster::new(schedule.size, CONFIG, schedule.faults, schedule.seed);
+    let mut rng = StdRng::seed_from_u64(schedule.seed ^ 0x5eed);
+    let mut command = 0;
+    let mut read = 0;
+    let steps = FAULTY_FOR.as_millis() / STEP.as_millis();
+    for _ in 0..steps {
+        let node = rng.gen_range(0..schedule.size);
+        if rng.gen_bool(0.3) {
+            command += 1;
+            let _ = cluster.propose(node, command);
+        }
+        if rng.gen_bool(0.2) {
+            read += 1;
+            let _ = cluster.read(node, read);
+        }
+        if schedule.partitions && rng.gen_bool(0.01) {
+            if rng.gen_bool(0.5) {
+                cluster.heal();
+            } else {
+                let groups = (0..schedule.size).map(|_| rng.gen_range(0..2)).collect();
+                cluster.partition(groups);
+            }
+        }
+        cluster.run_for(STEP);
+    }
+    (cluster, command + 1)
+}
+
+/// Heals the network and checks that the cluster serves again within a few seconds.
+fn check_recovery(mut cluster: Cluster, command: u64) -> Result<(), TestCaseError> {
+    cluster.heal();
+    cluster.faults = Faults::none(Duration::from_millis(5));
+    let size = cluster.nodes.len();
+    let mut waited = Duration::ZERO;
+    let proposed = loop {
+        prop_assert!(
+            waited < Duration::from_secs(5),
+            "no leader took a proposal after healing"
+        );
+        if let Some(id) = cluster
+            .leader()
+            .and_then(|leader| cluster.propose(leader, command).ok())
+        {
+            break id;
+        }
+        cluster.run_for(STEP);
+        waited += STEP;
+    };
+    let committed_everywhere = cluster.run_until(Duration::from_secs(5), |c| {
+        c.nodes
+            .iter()
+            .all(|node| node.commit_index() >= proposed.index)
+    });
+    prop_assert!(
+        committed_everywhere,
+        "the proposal did not commit on all {size} nodes"
+    );
+    // The proposal may have lost to another leader's entry; the cluster still served.
+    let leader = cluster.leader().expect("a leader after commit");
+    let read = u64::MAX;
+    cluster.read(leader, read).expect("the leader takes a read");
+    let ready = cluster.run_until(Duration::from_secs(2), |c| {
+        c.checker.reads_ready.iter().any(|(id, _)| *id == read)
+    });
+    prop_assert!(ready, "the read was not answered after healing");
+    cluster.checker.check_all(&cluster.nodes);
+    Ok(())
+}
+
+proptest! {
+    // A fixed seed and no regression files: the same cases on every run.
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x4af7_5afe),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn safety_holds_under_faults_and_the_cluster_recovers(schedule in schedules()) {
+        let (cluster, command) = run_faulty(&schedule);
+        check_recovery(cluster, command)?;
+    }
+}

@@ -1,0 +1,220 @@
+//! A deterministic in-memory cluster for tests: N Raft cores on a virtual clock, joined
+//! by a network that delays each message by a random latency (which reorders them),
+//! drops and duplicates some, and drops everything between the groups of a partition.
+//! Every random choice comes from one seed, so a failing run replays exactly. After every
+//! event the [`Checker`] looks at the node that changed.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use tokio::time::Instant;
+
+use super::checks::Checker;
+use super::config::RaftConfig;
+use super::core::{EntryId, NotLeader, Raft, ReadId, Role};
+use super::message::RaftMessage;
+
+/// How the network misbehaves.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Faults {
+    pub(super) min_latency: Duration,
+    pub(super) max_latency: Duration,
+    /// Probability that a message is lost.
+    pub(super) drop: f64,
+    /// Probability that a delivered message arrives twice.
+    pub(super) duplicate: f64,
+}
+
+impl Faults {
+    /// A reliable network with a fixed latency.
+    pub(super) fn none(latency: Duration) -> Faults {
+        Faults {
+            min_latency: latency,
+            max_latency: latency,
+            drop: 0.0,
+            duplicate: 0.0,
+        }
+    }
+}
+
+/// A message on the wire.
+struct InFlight {
+    from: usize,
+    to: usize,
+    message: RaftMessage<u64>,
+}
+
+pub(super) struct Cluster {
+    pub(super) nodes: Vec<Raft<u64>>,
+    ids: Vec<String>,
+    pub(super) now: Instant,
+    rng: StdRng,
+    pub(super) faults: Faults,
+    /// The partition each node is in; messages cross no partition boundary.
+    group: Vec<usize>,
+    /// Keyed by delivery time, then by send order, which makes ties deterministic.
+    wire: BTreeMap<(Instant, u64), InFlight>,
+    next_seq: u64,
+    sent: u64,
+    pub(super) checker: Checker,
+}
+
+impl Cluster {
+    pub(super) fn new(size: usize, config: RaftConfig, faults: Faults, seed: u64) -> Cluster {
+        let now = Instant::now();
+        let ids: Vec<String> = (0..size).map(|n| format!("n{n}")).collect();
+        let nodes = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| Raft::new(id, &ids, config, seed.wrapping_add(n as u64 + 1), now))
+            .collect();
+        Cluster {
+            nodes,
+            ids,
+            now,
+            rng: StdRng::seed_from_u64(seed),
+            faults,
+            group: vec![0; size],
+            wire: BTreeMap::new(),
+            next_seq: 0,
+            sent: 0,
+            checker: Checker::new(size),
+        }
+    }
+
+    /// Messages the nodes have sent so far, lost ones included.
+    pub(super) fn messages_sent(&self) -> u64 {
+        self.sent
+    }
+
+    /// Splits the cluster: node `n` can reach exactly the nodes of its own group.
+    pub(super) fn partition(&mut self, group: Vec<usize>) {
+        assert_eq!(group.len(), self.nodes.len());
+        self.group = group;
+    }
+
+    pub(super) fn heal(&mut self) {
+        self.group = vec![0; self.nodes.len()];
+    }
+
+    /// The node that leads at the highest term, if any.
+    pub(super) fn leader(&self) -> Option<usize> {
+        (0..self.nodes.len())
+            .filter(|n| self.nodes[*n].role() == Role::Leader)
+            .max_by_key(|n| self.nodes[*n].term())
+    }
+
+    pub(super) fn propose(&mut self, node: usize, command: u64) -> Result<EntryId, NotLeader> {
+        let now = self.now;
+        let result = self.nodes[node].propose(command, now);
+        self.after_event(node);
+        result
+    }
+
+    pub(super) fn read(&mut self, node: usize, read: ReadId) -> Result<(), NotLeader> {
+        let now = self.now;
+        self.checker.read_registered(read);
+        let result = self.nodes[node].read_index(read, now);
+        if result.is_err() {
+            self.checker.read_refused(read);
+        }
+        self.after_event(node);
+        result
+    }
+
+    /// Runs every event up to `now + span`.
+    pub(super) fn run_for(&mut self, span: Duration) {
+        let deadline = self.now + span;
+        while self.run_next_event(deadline) {}
+        self.now = deadline;
+    }
+
+    /// Runs events until `done` holds or `span` has passed; says whether it held.
+    pub(super) fn run_until(
+        &mut self,
+        span: Duration,
+        mut done: impl FnMut(&Cluster) -> bool,
+    ) -> bool {
+        let deadline = self.now + span;
+        loop {
+            if done(self) {
+                return true;
+            }
+            if !self.run_next_event(deadline) {
+                self.now = deadline;
+                return done(self);
+            }
+        }
+    }
+
+    /// Runs the earliest event at or before `deadline`, deliveries before timers, and
+    /// says whether there was one.
+    fn run_next_event(&mut self, deadline: Instant) -> bool {
+        let delivery = self.wire.keys().next().map(|(at, _)| *at);
+        let (timer_node, timer_at) = (0..self.nodes.len())
+            .map(|n| (n, self.nodes[n].next_due()))
+            .min_by_key(|(_, at)| *at)
+            .expect("a cluster has nodes");
+        let next = delivery.map_or(timer_at, |at| at.min(timer_at));
+        if next > deadline {
+            return false;
+        }
+        assert!(next >= self.now, "the virtual clock never goes back");
+        self.now = next;
+        if delivery == Some(next) {
+            let (_, in_flight) = self.wire.pop_first().expect("a delivery is due");
+            if self.group[in_flight.from] == self.group[in_flight.to] {
+                let from = self.ids[in_flight.from].clone();
+                self.nodes[in_flight.to].step(&from, in_flight.message, next);
+                self.after_event(in_flight.to);
+            }
+        } else {
+            self.nodes[timer_node].tick(next);
+            assert!(
+                self.nodes[timer_node].next_due() > next,
+                "a tick leaves nothing due at once"
+            );
+            self.after_event(timer_node);
+        }
+        true
+    }
+
+    /// Puts what `node` sent on the wire and lets the checker look at it.
+    fn after_event(&mut self, node: usize) {
+        for (to, message) in self.nodes[node].take_messages() {
+            let to = self
+                .ids
+                .iter()
+                .position(|id| *id == to)
+                .expect("raft sends only to cluster members");
+            self.sent += 1;
+            if self.group[node] != self.group[to] || self.rng.gen_bool(self.faults.drop) {
+                continue;
+            }
+            let copies = if self.rng.gen_bool(self.faults.duplicate) {
+                2
+            } else {
+                1
+            };
+            for _ in 0..copies {
+                let latency = if self.faults.max_latency > self.faults.min_latency {
+                    self.rng
+                        .gen_range(self.faults.min_latency..=self.faults.max_latency)
+                } else {
+                    self.faults.min_latency
+                };
+                self.next_seq += 1;
+                let in_flight = InFlight {
+                    from: node,
+                    to,
+                    message: message.clone(),
+                };
+                self.wire
+                    .insert((self.now + latency, self.next_seq), in_flight);
+            }
+        }
+        self.checker.observe(&mut self.nodes, node);
+    }
+}
