@@ -8,6 +8,7 @@ extern crate echo as _;
 extern crate g_counter as _;
 extern crate g_set as _;
 extern crate kafka as _;
+extern crate lin_kv as _;
 extern crate pn_counter as _;
 extern crate txn_rw_register as _;
 extern crate unique_ids as _;
