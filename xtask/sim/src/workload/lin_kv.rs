@@ -76,7 +76,7 @@ impl Workload for LinKv {
                 ),
             });
         }
-        if opts.concurrency % group != 0 {
+        if !opts.concurrency.is_multiple_of(group) {
             return Err(ArgError {
                 flag: "--concurrency".into(),
                 message: format!(

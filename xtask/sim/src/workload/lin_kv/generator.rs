@@ -67,7 +67,7 @@ impl LinKvGenerator {
     pub fn new(rng: SimRng, node_count: usize, concurrency: usize) -> LinKvGenerator {
         let size = 2 * node_count;
         assert!(
-            size > 0 && concurrency > 0 && concurrency % size == 0,
+            size > 0 && concurrency > 0 && concurrency.is_multiple_of(size),
             "lin-kv's options check lets through only concurrency {concurrency} in groups of {size}"
         );
         let groups = (0..concurrency / size)
