@@ -9,18 +9,11 @@
 //! history, so the per-key files and the checker's reports name the same operations.
 
 use super::super::RunFile;
+use checkers::edn::map_key as key_text;
 use checkers::history::Op;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-/// The folder name of a key: an integer or a string as itself, anything else as JSON.
-pub fn key_text(key: &Value) -> String {
-    match key {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 /// The key of a client operation whose value is a `[key, v]` tuple.
 fn key_of(op: &Op) -> Option<&Value> {
@@ -30,7 +23,8 @@ fn key_of(op: &Op) -> Option<&Value> {
     }
 }
 
-/// Every key's sub-history, by key text (keys as the generator makes them never collide).
+/// Every key's sub-history, by key text as the checker prints its `results` keys (which
+/// also names the key's folder; the generator's integer keys never collide).
 pub fn subhistories(history: &[Op]) -> BTreeMap<String, Vec<Op>> {
     let mut by_key: BTreeMap<String, Vec<Op>> = BTreeMap::new();
     for op in history {
