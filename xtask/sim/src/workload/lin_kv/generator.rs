@@ -8,8 +8,8 @@
 //!   its key takes the lowest key not handed out yet.
 //! - A group is done with its key when more than 20 distinct processes would have touched
 //!   it (`process-limit`): the processes counted are every process its threads had whenever
-//!   the group was given an operation, so after 20 − 2n `info` completions (each renumbers a
-//!   thread's process) the group moves on.
+//!   the group was given an operation. Each `info` completion renumbers a thread's process,
+//!   so the operation after the group's (21 − 2n)-th `info` goes to a fresh key.
 //! - Reads go to the reserved threads, writes and CASes (1 : 2) to the others. `gen/reserve`
 //!   reserves thread *ids* 0..n, not the first n threads of each group, so only the first
 //!   group has readers: every thread of the other groups writes and CASes. (Jepsen's own
@@ -68,7 +68,8 @@ impl LinKvGenerator {
         let size = 2 * node_count;
         assert!(
             size > 0 && concurrency > 0 && concurrency.is_multiple_of(size),
-            "lin-kv's options check lets through only concurrency {concurrency} in groups of {size}"
+            "lin-kv needs a positive multiple of {size} threads, got {concurrency}: \
+             Workload::check_options should have refused the options"
         );
         let groups = (0..concurrency / size)
             .map(|g| Group {
@@ -137,7 +138,8 @@ impl Generator for LinKvGenerator {
         let free_groups: Vec<usize> = (0..self.groups.len())
             .filter(|&g| ctx.free.iter().any(|t| self.groups[g].threads.contains(t)))
             .collect();
-        // Every group asked for an operation checks its process limit, chosen or not.
+        // Jepsen's `ConcurrentGenerator` asks every free group for an operation and keeps
+        // the key changes of the groups it then does not pick, so each checks its limit.
         for &g in &free_groups {
             self.retire_key_if_exhausted(g);
         }
