@@ -3,7 +3,9 @@
 //! .ok(0, "read", json!([1])).build()`.
 //!
 //! Indices are dense from 0. Each record is stamped with the builder's clock, which then
-//! moves on by one millisecond; `at_ms` sets the clock when a test cares about latencies.
+//! moves on by one millisecond; `at_ms` (or `at_ns`) sets the clock when a test cares about
+//! latencies. [`Rng`] is a tiny seeded generator for generated histories, so neither tests
+//! nor benches need a randomness crate.
 
 use serde_json::Value;
 
@@ -27,6 +29,12 @@ impl HistoryBuilder {
     /// Sets the clock (in milliseconds) for the next record.
     pub fn at_ms(mut self, ms: u64) -> Self {
         self.time = ms * MS;
+        self
+    }
+
+    /// Sets the clock (in nanoseconds) for the next record.
+    pub fn at_ns(mut self, ns: u64) -> Self {
+        self.time = ns;
         self
     }
 
@@ -93,6 +101,28 @@ impl HistoryBuilder {
         });
         self.time += MS;
         self
+    }
+}
+
+/// SplitMix64: a tiny seeded generator, so generated histories need no randomness crate.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
     }
 }
 

@@ -489,15 +489,16 @@ fn number(flag: &str, text: &str) -> Result<f64, ArgError> {
 
 /// The option summary printed by `--help`.
 pub const USAGE: &str = "\
-cargo xtask sim -w WORKLOAD --bin PATH [options] [-- node args]
+cargo xtask sim [-w WORKLOAD] --bin PATH [options] [-- node args]
 
 Maelstrom `test` options:
-  -w, --workload NAME       echo, unique-ids, broadcast, g-set, g-counter, pn-counter, kafka,
-                            txn-rw-register, txn-list-append (default lin-kv, as Maelstrom's,
-                            but lin-kv is not implemented yet in the simulator: pass -w)
+  -w, --workload NAME       lin-kv (the default, as Maelstrom's), echo, unique-ids, broadcast,
+                            g-set, g-counter, pn-counter, kafka, txn-rw-register,
+                            txn-list-append
       --bin PATH            the node program, spawned once per node
       --node-count N        nodes n0..n(N-1) (default: n1..n5; or -n/--node, --nodes, --nodes-file)
-      --concurrency N|Nn    client threads; Nn = N per node (default 1n)
+      --concurrency N|Nn    client threads; Nn = N per node (default 1n; lin-kv needs a
+                            multiple of 2n)
       --time-limit S        seconds of operations (default 60)
       --rate R              mean operations per second (default 5)
       --latency MS          mean one-way latency between non-clients (default 0)

@@ -23,31 +23,17 @@ pub fn parse_request(
     };
     let Some(workload) = workload::find(&opts.workload) else {
         let known: Vec<&str> = workload::all().iter().map(|w| w.name()).collect();
-        let why = if workload::MAELSTROM_WORKLOADS.contains(&opts.workload.as_str()) {
-            // lin-kv is also what a missing -w means, so say so.
-            let default = if opts.workload == workload::DEFAULT_WORKLOAD {
-                " (it is Maelstrom's default when -w is not given)"
-            } else {
-                ""
-            };
-            format!(
-                "{} is not implemented yet in the built-in simulator{default}; pass -w with one it runs: {}",
-                opts.workload,
-                known.join(", ")
-            )
-        } else {
-            format!(
+        return Err(ArgError {
+            flag: "--workload".into(),
+            message: format!(
                 "unknown workload {:?}; the simulator runs {}",
                 opts.workload,
                 known.join(", ")
-            )
-        };
-        return Err(ArgError {
-            flag: "--workload".into(),
-            message: why,
+            ),
         }
         .into());
     };
+    workload.check_options(&opts)?;
     let bin = std::fs::canonicalize(&opts.bin)
         .ok()
         .filter(|p| p.is_file())
@@ -120,55 +106,46 @@ mod tests {
         );
     }
 
-    #[test]
-    fn unknown_and_unimplemented_workloads_are_argument_errors() {
-        let request = |w: &str| RunRequest {
-            args: args(&format!("-w {w} --bin /bin/sh")),
+    fn request(line: &str) -> RunRequest {
+        RunRequest {
+            args: args(line),
             seed: None,
             store_root: PathBuf::from("/nonexistent"),
             name: "t".into(),
             progress: false,
-        };
-        let unimplemented = workload::MAELSTROM_WORKLOADS
-            .into_iter()
-            .find(|w| workload::find(w).is_none());
-        for w in ["nope"].into_iter().chain(unimplemented) {
-            let err = parse_request(&request(w)).err().unwrap();
-            assert_eq!(
-                err.downcast_ref::<ArgError>().unwrap().flag,
-                "--workload",
-                "{w}"
-            );
         }
-        let no_w = RunRequest {
-            args: args("--bin /bin/sh"),
-            ..request("echo")
-        };
-        let message = parse_request(&no_w)
-            .err()
-            .unwrap()
-            .downcast_ref::<ArgError>()
-            .unwrap()
-            .message
-            .clone();
-        assert!(
-            message.starts_with("lin-kv is not implemented yet")
-                && message.contains("default when -w is not given")
-                && message.contains("echo"),
-            "{message}"
-        );
-        let missing = RunRequest {
-            args: args("-w echo --bin /no/such/bin"),
-            ..request("echo")
-        };
+    }
+
+    fn refusal(line: &str) -> ArgError {
+        let err = parse_request(&request(line)).err().expect("refused");
+        err.downcast_ref::<ArgError>().expect("an ArgError").clone()
+    }
+
+    #[test]
+    fn unknown_workloads_and_missing_binaries_are_argument_errors() {
+        let unknown = refusal("-w nope --bin /bin/sh");
+        assert_eq!(unknown.flag, "--workload");
+        assert!(unknown.message.contains("lin-kv"), "{}", unknown.message);
+        assert_eq!(refusal("-w echo --bin /no/such/bin").flag, "--bin");
+    }
+
+    #[test]
+    fn without_w_the_workload_is_lin_kv() {
+        let (opts, workload, _) =
+            parse_request(&request("--bin /bin/sh --concurrency 2n")).unwrap();
+        assert_eq!(workload.name(), "lin-kv");
+        assert_eq!(opts.concurrency, 10);
+    }
+
+    #[test]
+    fn the_workload_refuses_options_its_generator_cannot_run() {
+        // Maelstrom's default of one thread per node is too few for lin-kv's groups of 2n.
+        let refused = refusal("--bin /bin/sh");
+        assert_eq!(refused.flag, "--concurrency");
         assert_eq!(
-            parse_request(&missing)
-                .err()
-                .unwrap()
-                .downcast_ref::<ArgError>()
-                .unwrap()
-                .flag,
-            "--bin"
+            refusal("-w lin-kv --bin /bin/sh --node-count 2 --concurrency 6").flag,
+            "--concurrency"
         );
+        assert!(parse_request(&request("-w echo --bin /bin/sh --concurrency 3")).is_ok());
     }
 }

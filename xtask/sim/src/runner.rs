@@ -162,6 +162,9 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         "harness-cpu-fraction-of-one-core": overhead.main_cpu.as_secs_f64() / main_secs,
     });
     dir.write_results(&results)?;
+    for file in workload.files(&history, &results["workload"]) {
+        dir.write_file(&file.path, &file.contents)?;
+    }
     for (node, reason) in &deaf {
         eprintln!("WARNING: node {node} went deaf: {reason}");
     }

@@ -1,6 +1,7 @@
 //! The run folder (contract "Run folder"): `<store_root>/<name>/<YYYYMMDDTHHMMSS.mmm>/` with
 //! `<store_root>/<name>/latest` pointing at the newest run, holding `history.jsonl`,
-//! `messages.jsonl`, `node-logs/<node>.log`, `results.json`, `latency.svg` and `rate.svg`.
+//! `messages.jsonl`, `node-logs/<node>.log`, `results.json`, `latency.svg` and `rate.svg`,
+//! plus any files of the workload's own (lin-kv's `independent/<key>/`).
 //! Timestamps are UTC (Maelstrom uses local time with an offset; UTC needs no time-zone
 //! database and sorts the same way).
 
@@ -74,6 +75,21 @@ impl RunDir {
             .with_context(|| format!("writing {}", path.display()))
     }
 
+    /// Writes `contents` at `relative` inside the run folder, creating its folders.
+    pub fn write_file(&self, relative: &Path, contents: &str) -> anyhow::Result<()> {
+        assert!(
+            relative.is_relative(),
+            "run files stay inside the run folder: {}",
+            relative.display()
+        );
+        let path = self.path.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))
+    }
+
     /// Writes `results.json`, pretty-printed for people.
     pub fn write_results(&self, results: &serde_json::Value) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(results)? + "\n";
@@ -128,6 +144,10 @@ mod tests {
         let b = RunDir::create(&root, "echo").unwrap();
         assert_ne!(a.path, b.path);
         assert!(b.node_logs().is_dir());
+        b.write_file(Path::new("independent/0/results.json"), "{}\n")
+            .unwrap();
+        let written = std::fs::read_to_string(b.file("independent/0/results.json")).unwrap();
+        assert_eq!(written, "{}\n");
         let latest = std::fs::canonicalize(root.join("echo/latest")).unwrap();
         assert_eq!(latest, std::fs::canonicalize(&b.path).unwrap());
         std::fs::remove_dir_all(&root).unwrap();

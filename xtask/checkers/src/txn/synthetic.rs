@@ -9,27 +9,7 @@ use crate::history::History;
 use crate::testing::HistoryBuilder;
 use crate::txn::test_support::invocation;
 
-/// SplitMix64: a tiny seeded generator, so tests need no randomness crate.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
+pub use crate::testing::Rng;
 
 /// A strict-serializable rw-register history shaped like Maelstrom's generator: `txns`
 /// transactions of 1–4 micro-ops over a pool of 10 active keys, values 1, 2, … per key,

@@ -17,11 +17,13 @@ use crate::client::outcome::Policy;
 use crate::client::schema::Schema;
 use crate::client::{Conn, Request};
 use crate::op::{Completion, OpSpec};
-use crate::options::Options;
+use crate::options::{ArgError, Options};
 use crate::rng::SimRng;
 use checkers::checked::Checked;
 use checkers::history::Op;
 use gen::Generator;
+use serde_json::Value;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Declares the workload modules and the list of their `WORKLOAD`s.
@@ -45,7 +47,8 @@ workloads!(
     pn_counter,
     txn_rw_register,
     txn_list_append,
-    kafka
+    kafka,
+    lin_kv
 );
 
 /// Every workload Maelstrom has (`core.clj/workloads`).
@@ -62,7 +65,7 @@ pub const MAELSTROM_WORKLOADS: [&str; 10] = [
     "unique-ids",
 ];
 
-/// Maelstrom's `-w` default, which the simulator does not implement yet.
+/// Maelstrom's `-w` default.
 pub const DEFAULT_WORKLOAD: &str = "lin-kv";
 
 /// The workload called `name`.
@@ -99,6 +102,26 @@ pub trait Workload: Sync {
 
     /// The workload's own checker (the `workload` part of the results).
     fn check(&self, history: &[Op], opts: &Options) -> Checked;
+
+    /// Refuses options the workload's generator cannot run with (Maelstrom would assert or
+    /// hang), before anything starts.
+    fn check_options(&self, _opts: &Options) -> Result<(), ArgError> {
+        Ok(())
+    }
+
+    /// Files of its own the workload leaves in the run folder, made from the history and
+    /// its `workload` results (lin-kv's `independent/<key>/`).
+    fn files(&self, _history: &[Op], _results: &Value) -> Vec<RunFile> {
+        Vec::new()
+    }
+}
+
+/// A file for the run folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFile {
+    /// Relative to the run folder.
+    pub path: PathBuf,
+    pub contents: String,
 }
 
 /// A workload client: performs one operation over a Maelstrom connection.
@@ -152,7 +175,7 @@ mod tests {
     }
 
     #[test]
-    fn registered_workloads_have_unique_maelstrom_names() {
+    fn the_registered_workloads_are_exactly_maelstroms() {
         let names: Vec<&str> = all().iter().map(|w| w.name()).collect();
         let mut unique = names.clone();
         unique.sort_unstable();
@@ -165,6 +188,10 @@ mod tests {
             );
             assert_eq!(find(name).map(|w| w.name()), Some(*name));
         }
+        for name in MAELSTROM_WORKLOADS {
+            assert!(names.contains(&name), "{name} is not implemented");
+        }
+        assert!(find(DEFAULT_WORKLOAD).is_some());
         assert!(find("nope").is_none());
     }
 }

@@ -14,6 +14,8 @@ fn bad_arguments_exit_254() {
         254
     );
     assert_eq!(sim::cli_main(words("-w nope --bin /bin/sh")), 254);
+    // No -w is lin-kv, whose thread groups need more than Maelstrom's default concurrency.
+    assert_eq!(sim::cli_main(words("--bin /bin/sh")), 254);
     assert_eq!(sim::cli_main(words("-w echo --bin /no/such/program")), 254);
 }
 

@@ -14,7 +14,10 @@ fn options(line: &str) -> Options {
 }
 
 fn operations(workload: &str, seed: u64) -> Vec<Step> {
-    let opts = options(&format!("-w {workload} --bin x --node-count 3"));
+    // Two threads per node: lin-kv's thread groups need a multiple of 2n.
+    let opts = options(&format!(
+        "-w {workload} --bin x --node-count 3 --concurrency 2n"
+    ));
     let w = sim::workload::find(workload).unwrap();
     let mut g = w.generator(&opts, stream(seed, Stream::Generator));
     take(g.as_mut(), opts.concurrency, 300)
@@ -26,7 +29,14 @@ fn every_workload_generates_the_same_operations_for_the_same_seed() {
         let name = w.name();
         assert_eq!(operations(name, 42), operations(name, 42), "{name}");
     }
-    for name in ["echo", "broadcast", "g-set", "g-counter", "pn-counter"] {
+    for name in [
+        "echo",
+        "broadcast",
+        "g-set",
+        "g-counter",
+        "pn-counter",
+        "lin-kv",
+    ] {
         assert_ne!(
             operations(name, 42),
             operations(name, 43),

@@ -7,12 +7,14 @@
 //! - [`determinism`]: one seed, one schedule of operations and faults.
 //! - [`cli`]: exit statuses of the command line.
 //! - [`kafka`]: kafka nodes, correct and broken, and the shapes of their histories.
+//! - [`lin_kv`]: the default workload: keyed histories, per-key files, linearizable or not.
 //! - [`txn`]: txn history shapes, and G1a, G1b and G0 caught in broken nodes.
 
 mod cli;
 mod determinism;
 mod failures;
 mod kafka;
+mod lin_kv;
 mod support;
 mod txn;
 mod verdicts;
