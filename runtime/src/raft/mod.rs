@@ -43,6 +43,9 @@
 //! - `election`: pre-votes, votes and role changes.
 //! - `replication`: AppendEntries, the leader's view of each follower, commitment.
 //! - `reads`: reads waiting for their confirmation round.
+//! - [`replica`]: a workload's [`StateMachine`] on the core, and the requests waiting on it.
+//! - [`server`]: a replica wired to a node's `Ctx`: the driver task, peer messages, and
+//!   client requests served at the leader or forwarded to it ([`RaftServer`]).
 //! - `sim` (tests only): a deterministic cluster on a faulty in-memory network, and
 //!   `checks`, the safety properties it checks after every event; `tests` holds the
 //!   flows one by one, `properties` the same properties under random faults.
@@ -57,7 +60,9 @@ pub mod message;
 #[cfg(test)]
 mod properties;
 mod reads;
+pub mod replica;
 mod replication;
+pub mod server;
 #[cfg(test)]
 mod sim;
 #[cfg(test)]
@@ -67,3 +72,5 @@ pub use self::config::RaftConfig;
 pub use self::core::{Committed, EntryId, NotLeader, Raft, ReadId, Role};
 pub use self::log::{Entry, Log};
 pub use self::message::{RaftMessage, RejectHint};
+pub use self::replica::{Replica, StateMachine, Submitted};
+pub use self::server::{RaftServer, ServerConfig};

@@ -3,8 +3,8 @@
 //! Two handlers share the client protocol ([`payload`]) and the state machine
 //! ([`registers`]).
 //!
-//! **`lin-kv`** replicates the registers with Raft ([`node`], on the sans-IO core in
-//! `runtime::raft`). Writes and CASes are entries of the log, applied in log order on every
+//! **`lin-kv`** replicates the registers with Raft ([`node`], on `runtime::raft`'s
+//! `RaftServer`, which drives the sans-IO core). Writes and CASes are entries of the log, applied in log order on every
 //! node once a majority holds them; reads are linearizable without a log entry, by the read
 //! index: the leader notes its commit index, confirms with a majority heartbeat round that
 //! started after the read arrived that it is still the leader, and answers once it has
@@ -15,15 +15,13 @@
 //! **`lin-kv-proxy`** ([`proxy`]) passes every request to Maelstrom's `lin-kv` service: the
 //! reference store whose ok-fraction is the ceiling for Raft on the same command line.
 //!
-//! Modules: [`payload`] client messages · [`registers`] the state machine · [`replica`] Raft
-//! core, registers and waiting requests · [`node`] the Raft
+//! Modules: [`payload`] client messages · [`registers`] the state machine · [`node`] the Raft
 //! handler · [`proxy`] the reference handler · [`suites`] the tests each handler runs.
 
 pub mod node;
 pub mod payload;
 pub mod proxy;
 pub mod registers;
-pub mod replica;
 pub mod suites;
 
 pub use node::RaftNode;

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use runtime::raft::StateMachine;
 use runtime::{Error, ErrorCode};
 use serde_json::Value;
 
@@ -19,9 +20,16 @@ pub struct Registers {
     values: HashMap<String, Value>,
 }
 
-impl Registers {
+impl StateMachine for Registers {
+    type Request = Request;
+    type Reply = Reply;
+
+    fn is_update(request: &Request) -> bool {
+        request.is_update()
+    }
+
     /// Applies `request` and returns its answer: reads leave the registers as they are.
-    pub fn apply(&mut self, request: &Request) -> Result<Reply, Error> {
+    fn apply(&mut self, request: &Request) -> Result<Reply, Error> {
         match request {
             Request::Read { key } => Ok(Reply::ReadOk {
                 value: self.current(key)?.clone(),
@@ -43,7 +51,9 @@ impl Registers {
             }
         }
     }
+}
 
+impl Registers {
     fn current(&self, key: &Value) -> Result<&Value, Error> {
         self.values.get(&key.to_string()).ok_or_else(|| {
             Error::new(

@@ -1,63 +1,86 @@
-//! One node's replica: the Raft core, the registers it drives, and the requests waiting for
-//! it. Sans-IO like the core: callers pass `now`, feed messages and requests, and send what
-//! [`Replica::pump`] hands back. Nothing here awaits; a waiting request holds the receiving
-//! end of a channel that the replica completes.
+//! A replicated state machine on the Raft core: the core, the workload's [`StateMachine`]
+//! it drives, and the requests waiting for it. Sans-IO like the core: callers pass `now`,
+//! feed messages and requests, and send what [`Replica::pump`] hands back. Nothing here
+//! awaits; a waiting request holds the receiving end of a channel that the replica
+//! completes.
 //!
 //! How a request's answer is decided:
-//! - A write or CAS is proposed at `(index, term)`. When the entry at `index` commits, every
-//!   replica applies it to its registers; if its term is the proposal's, the proposal took
-//!   effect and its answer is the register's; if not, another leader's entry won the slot,
-//!   so the proposal can never take effect and the answer is a definite error 11.
-//! - A read waits for the core's read index, then is answered from the registers, which by
-//!   then hold every entry committed up to that index.
+//! - An update is proposed at `(index, term)`. When the entry at `index` commits, every
+//!   replica applies it to its state machine; if its term is the proposal's, the proposal
+//!   took effect and its answer is the state machine's; if not, another leader's entry won
+//!   the slot, so the proposal can never take effect and the answer is a definite error 11.
+//! - A read waits for the core's read index, then is answered from the state machine,
+//!   which by then has applied every entry committed up to that index.
 
 use std::collections::HashMap;
 
-use runtime::raft::{Raft, RaftConfig, RaftMessage, ReadId};
-use runtime::Error;
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use crate::payload::{Reply, Request};
-use crate::registers::Registers;
+use super::{Raft, RaftConfig, RaftMessage, ReadId};
+use crate::error::Error;
+
+/// What a workload replicates: a deterministic machine that every replica feeds the same
+/// updates in the same order, so all of them hold the same state and give the same answers.
+pub trait StateMachine: Debug + Send + 'static {
+    /// A client request, as the log carries it and a follower forwards it.
+    type Request: Clone + Debug + Serialize + DeserializeOwned + Send + 'static;
+    /// The answer to a request that succeeded, as a leader sends it back to a follower.
+    type Reply: Debug + Serialize + DeserializeOwned + Send + 'static;
+
+    /// True when `request` may change the state, so it must go through the log; false for
+    /// reads, which are answered at a confirmed read index instead.
+    fn is_update(request: &Self::Request) -> bool;
+
+    /// Applies `request` (a read leaves the state as it is) and returns its answer.
+    fn apply(&mut self, request: &Self::Request) -> Result<Self::Reply, Error>;
+}
+
+type Reply<S> = Result<<S as StateMachine>::Reply, Error>;
 
 /// Where an answer will arrive.
-pub type Answer = oneshot::Receiver<Result<Reply, Error>>;
+pub type Answer<S> = oneshot::Receiver<Reply<S>>;
 
 /// What became of a submitted request.
 #[derive(Debug)]
-pub enum Submitted {
+pub enum Submitted<S: StateMachine> {
     /// The leader took it; the answer arrives on the channel (or never, if the outcome
     /// stays unknown).
-    Waiting(Answer),
+    Waiting(Answer<S>),
     /// This node does not lead; the leader it knows of, if any.
     NotLeader(Option<String>),
 }
 
-/// A node's Raft core, registers and waiting requests.
+/// A node's Raft core, state machine and waiting requests.
 #[derive(Debug)]
-pub struct Replica {
-    raft: Raft<Request>,
-    registers: Registers,
+pub struct Replica<S: StateMachine> {
+    raft: Raft<S::Request>,
+    machine: S,
     /// Proposals by log index, with the term they were proposed in.
-    proposals: HashMap<u64, (u64, oneshot::Sender<Result<Reply, Error>>)>,
+    proposals: HashMap<u64, (u64, oneshot::Sender<Reply<S>>)>,
     /// Reads waiting for their read index.
-    reads: HashMap<ReadId, (Request, oneshot::Sender<Result<Reply, Error>>)>,
+    reads: HashMap<ReadId, (S::Request, oneshot::Sender<Reply<S>>)>,
     next_read: ReadId,
 }
 
-impl Replica {
-    /// A follower among `node_ids`, its election timeouts drawn from `seed`.
+impl<S: StateMachine> Replica<S> {
+    /// A follower among `node_ids` holding `machine`, its election timeouts drawn from
+    /// `seed`.
     pub fn new(
         id: &str,
         node_ids: &[String],
+        machine: S,
         config: RaftConfig,
         seed: u64,
         now: Instant,
-    ) -> Replica {
+    ) -> Replica<S> {
         Replica {
             raft: Raft::new(id, node_ids, config, seed, now),
-            registers: Registers::default(),
+            machine,
             proposals: HashMap::new(),
             reads: HashMap::new(),
             next_read: 0,
@@ -65,9 +88,9 @@ impl Replica {
     }
 
     /// Hands `request` to the core if this node leads.
-    pub fn submit(&mut self, request: Request, now: Instant) -> Submitted {
+    pub fn submit(&mut self, request: S::Request, now: Instant) -> Submitted<S> {
         let (done, answer) = oneshot::channel();
-        let taken = if request.is_update() {
+        let taken = if S::is_update(&request) {
             self.raft.propose(request, now).map(|entry| {
                 self.proposals.insert(entry.index, (entry.term, done));
             })
@@ -85,7 +108,7 @@ impl Replica {
     }
 
     /// Takes in a peer's Raft message.
-    pub fn step(&mut self, from: &str, message: RaftMessage<Request>, now: Instant) {
+    pub fn step(&mut self, from: &str, message: RaftMessage<S::Request>, now: Instant) {
         self.raft.step(from, message, now);
     }
 
@@ -104,13 +127,18 @@ impl Replica {
         self.raft.leader()
     }
 
+    /// The state machine, as far as this replica has applied the log.
+    pub fn machine(&self) -> &S {
+        &self.machine
+    }
+
     /// Applies what committed, answers what is decided, and returns the messages to send.
-    pub fn pump(&mut self) -> Vec<(String, RaftMessage<Request>)> {
+    pub fn pump(&mut self) -> Vec<(String, RaftMessage<S::Request>)> {
         for entry in self.raft.take_committed() {
             let outcome = entry
                 .command
                 .as_ref()
-                .map(|request| self.registers.apply(request));
+                .map(|request| self.machine.apply(request));
             let Some((term, done)) = self.proposals.remove(&entry.index) else {
                 continue;
             };
@@ -125,10 +153,10 @@ impl Replica {
             let _ = done.send(answer);
         }
         // Every committed entry is applied above, and a read's index is at most the commit
-        // index, so the registers already reflect it.
+        // index, so the state machine already reflects it.
         for (read, _index) in self.raft.take_ready_reads() {
             if let Some((request, done)) = self.reads.remove(&read) {
-                let _ = done.send(self.registers.apply(&request));
+                let _ = done.send(self.machine.apply(&request));
             }
         }
         for read in self.raft.take_abandoned_reads() {
@@ -145,13 +173,39 @@ impl Replica {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use runtime::ErrorCode;
-    use serde_json::json;
+    use crate::error::ErrorCode;
+    use serde::Deserialize;
     use std::time::Duration;
+
+    /// The smallest state machine: one integer register.
+    #[derive(Debug, Default)]
+    struct Cell(i64);
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    enum Op {
+        Read,
+        Write(i64),
+    }
+
+    impl StateMachine for Cell {
+        type Request = Op;
+        type Reply = i64;
+
+        fn is_update(request: &Op) -> bool {
+            matches!(request, Op::Write(_))
+        }
+
+        fn apply(&mut self, request: &Op) -> Result<i64, Error> {
+            if let Op::Write(value) = request {
+                self.0 = *value;
+            }
+            Ok(self.0)
+        }
+    }
 
     /// Three replicas on a virtual clock, with the test as their network.
     struct Trio {
-        replicas: Vec<Replica>,
+        replicas: Vec<Replica<Cell>>,
         ids: Vec<String>,
         now: Instant,
         /// Replicas whose messages, in and out, are dropped.
@@ -165,7 +219,16 @@ mod tests {
             let replicas = ids
                 .iter()
                 .enumerate()
-                .map(|(i, id)| Replica::new(id, &ids, RaftConfig::default(), i as u64, now))
+                .map(|(i, id)| {
+                    Replica::new(
+                        id,
+                        &ids,
+                        Cell::default(),
+                        RaftConfig::default(),
+                        i as u64,
+                        now,
+                    )
+                })
                 .collect();
             Trio {
                 replicas,
@@ -223,7 +286,7 @@ mod tests {
             leaders[0]
         }
 
-        fn submit(&mut self, at: usize, request: Request) -> Answer {
+        fn submit(&mut self, at: usize, request: Op) -> Answer<Cell> {
             match self.replicas[at].submit(request, self.now) {
                 Submitted::Waiting(answer) => answer,
                 Submitted::NotLeader(hint) => panic!("n{at} does not lead (hint {hint:?})"),
@@ -231,15 +294,12 @@ mod tests {
         }
     }
 
-    fn write(value: i64) -> Request {
-        Request::Write {
-            key: json!("k"),
-            value: json!(value),
-        }
+    fn write(value: i64) -> Op {
+        Op::Write(value)
     }
 
-    fn read() -> Request {
-        Request::Read { key: json!("k") }
+    fn read() -> Op {
+        Op::Read
     }
 
     #[test]
@@ -250,11 +310,8 @@ mod tests {
         let mut written = trio.submit(leader, write(3));
         let mut seen = trio.submit(leader, read());
         trio.run(Duration::from_millis(200));
-        assert_eq!(written.try_recv().unwrap(), Ok(Reply::WriteOk));
-        assert_eq!(
-            seen.try_recv().unwrap(),
-            Ok(Reply::ReadOk { value: json!(3) })
-        );
+        assert_eq!(written.try_recv().unwrap(), Ok(3));
+        assert_eq!(seen.try_recv().unwrap(), Ok(3));
         let follower = (leader + 1) % 3;
         assert!(matches!(
             trio.replicas[follower].submit(read(), trio.now),
@@ -274,7 +331,7 @@ mod tests {
         assert_ne!(new, old);
         let mut won = trio.submit(new, write(2));
         trio.run(Duration::from_millis(200));
-        assert_eq!(won.try_recv().unwrap(), Ok(Reply::WriteOk));
+        assert_eq!(won.try_recv().unwrap(), Ok(2));
         assert!(lost.try_recv().is_err(), "undecided while isolated");
         trio.isolated.clear();
         trio.run(Duration::from_secs(1));
@@ -284,9 +341,6 @@ mod tests {
         assert_eq!(answer.unwrap_err().code, ErrorCode::TemporarilyUnavailable);
         let mut seen = trio.submit(new, read());
         trio.run(Duration::from_millis(200));
-        assert_eq!(
-            seen.try_recv().unwrap(),
-            Ok(Reply::ReadOk { value: json!(2) })
-        );
+        assert_eq!(seen.try_recv().unwrap(), Ok(2));
     }
 }
