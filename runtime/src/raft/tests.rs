@@ -477,3 +477,57 @@ fn messages_travel_as_json_tagged_with_kind() {
         }
     );
 }
+
+/// The default configuration against the workload's budget at 5 nodes, 100 operations a
+/// second and 10 ms one-way latency: messages per operation and the time a partition
+/// that cuts the leader off leaves the majority without one.
+#[test]
+fn the_default_config_batches_and_fails_over_within_budget() {
+    let config = RaftConfig::default();
+    let mut cluster = Cluster::new(5, config, Faults::none(ms(10)), 9);
+    let leader = elect(&mut cluster);
+    let before = cluster.messages_sent();
+    for command in 0..1000 {
+        cluster.propose(leader, command).unwrap();
+        cluster.run_for(ms(10));
+    }
+    let per_op = (cluster.messages_sent() - before) as f64 / 1000.0;
+    let rounds_per_second =
+        1000.0 / config.batch_gap.min(config.heartbeat_interval).as_millis() as f64;
+    let budget = 8.0 * rounds_per_second / 100.0;
+    assert!(
+        per_op <= budget + 0.05,
+        "{per_op} messages per operation, budget {budget}"
+    );
+
+    let mut groups = vec![0; 5];
+    groups[leader] = 1;
+    groups[(leader + 1) % 5] = 1;
+    cluster.partition(groups);
+    let cut_at = cluster.now;
+    let majority: Vec<usize> = (0..5)
+        .filter(|n| *n != leader && *n != (leader + 1) % 5)
+        .collect();
+    assert!(cluster.run_until(Duration::from_secs(3), |c| majority
+        .iter()
+        .any(|n| c.nodes[*n].role() == Role::Leader)));
+    let new_leader = cluster.leader().expect("the majority elected a leader");
+    let id = cluster.propose(new_leader, 5000).unwrap();
+    assert!(
+        cluster.run_until(Duration::from_secs(1), |c| c.nodes[new_leader]
+            .commit_index()
+            >= id.index)
+    );
+    let downtime = cluster.now - cut_at;
+    // The followers' timers run out at most the maximum timeout after the last
+    // heartbeat; a pre-vote, a vote and a round follow, two one-way trips each.
+    let bound = config.election_timeout_max + config.heartbeat_interval + ms(6 * 10 + 20);
+    assert!(
+        downtime <= bound,
+        "the majority served again after {downtime:?}, bound {bound:?}"
+    );
+    assert!(
+        cluster.nodes[leader].role() != Role::Leader,
+        "CheckQuorum deposed the old leader"
+    );
+}
