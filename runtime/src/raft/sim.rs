@@ -1,6 +1,7 @@
 //! A deterministic in-memory cluster for tests: N Raft cores on a virtual clock, joined
 //! by a network that delays each message by a random latency (which reorders them),
-//! drops and duplicates some, and drops everything between the groups of a partition.
+//! drops, duplicates and stalls some, and drops everything between the groups of a
+//! partition.
 //! Every random choice comes from one seed, so a failing run replays exactly. After every
 //! event the [`Checker`] looks at the node that changed.
 
@@ -25,6 +26,10 @@ pub(super) struct Faults {
     pub(super) drop: f64,
     /// Probability that a delivered message arrives twice.
     pub(super) duplicate: f64,
+    /// Probability that a message is held up to `stall` beyond its latency: a message
+    /// older than an election is what exposes reliance on timing.
+    pub(super) stall_chance: f64,
+    pub(super) stall: Duration,
 }
 
 impl Faults {
@@ -35,6 +40,8 @@ impl Faults {
             max_latency: latency,
             drop: 0.0,
             duplicate: 0.0,
+            stall_chance: 0.0,
+            stall: Duration::ZERO,
         }
     }
 }
@@ -199,12 +206,15 @@ impl Cluster {
                 1
             };
             for _ in 0..copies {
-                let latency = if self.faults.max_latency > self.faults.min_latency {
-                    self.rng
-                        .gen_range(self.faults.min_latency..=self.faults.max_latency)
+                let faults = self.faults;
+                let mut latency = if faults.max_latency > faults.min_latency {
+                    self.rng.gen_range(faults.min_latency..=faults.max_latency)
                 } else {
-                    self.faults.min_latency
+                    faults.min_latency
                 };
+                if faults.stall > Duration::ZERO && self.rng.gen_bool(faults.stall_chance) {
+                    latency += self.rng.gen_range(Duration::ZERO..=faults.stall);
+                }
                 self.next_seq += 1;
                 let in_flight = InFlight {
                     from: node,

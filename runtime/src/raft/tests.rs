@@ -422,6 +422,8 @@ fn the_same_seed_gives_the_same_run() {
             max_latency: ms(40),
             drop: 0.1,
             duplicate: 0.05,
+            stall_chance: 0.01,
+            stall: Duration::from_secs(1),
         };
         let mut cluster = Cluster::new(5, CONFIG, faults, seed);
         for command in 0..100 {
