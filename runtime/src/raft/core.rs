@@ -20,6 +20,10 @@ use super::message::RaftMessage;
 use super::reads::Reads;
 use super::replication::{AppendRequest, LeaderState};
 
+/// Terms above this are refused: real terms grow by one per election, and the margin
+/// lets them never overflow.
+const MAX_TERM: u64 = u64::MAX / 2;
+
 /// A caller's name for a read, handed back when the read is ready.
 pub type ReadId = u64;
 
@@ -164,9 +168,9 @@ impl<C: Clone> Raft<C> {
             return;
         }
         let term = message.term();
-        // No real message carries term 0, and a term that cannot be incremented would
-        // wedge the cluster: both can only come from a broken or hostile sender.
-        if term == 0 || term == u64::MAX {
+        // No real message carries term 0, nor a term so high that counting on from it
+        // could overflow: both can only come from a broken or hostile sender.
+        if term == 0 || term > MAX_TERM {
             return;
         }
         // A pre-vote's term is only hypothetical, and so is a granting reply's echo.

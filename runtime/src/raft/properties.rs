@@ -12,14 +12,12 @@ use rand::{Rng, SeedableRng};
 
 use super::config::RaftConfig;
 use super::core::Role;
-use super::sim::{Cluster, Faults};
+use super::sim::{Cluster, Faults, TEST_CONFIG};
 
+/// Two entries a message, so that catching up takes many messages.
 const CONFIG: RaftConfig = RaftConfig {
-    heartbeat_interval: Duration::from_millis(50),
-    election_timeout_min: Duration::from_millis(200),
-    election_timeout_max: Duration::from_millis(400),
-    batch_gap: Duration::from_millis(10),
     max_entries_per_message: 2,
+    ..TEST_CONFIG
 };
 
 /// How long the faults last, and the step of the client schedule.

@@ -17,6 +17,16 @@ use super::config::RaftConfig;
 use super::core::{EntryId, NotLeader, Raft, ReadId, Role};
 use super::message::RaftMessage;
 
+/// The timing the tests use: a 50 ms heartbeat and elections after 200-400 ms of
+/// silence, against simulated latencies of a few to tens of milliseconds.
+pub(super) const TEST_CONFIG: RaftConfig = RaftConfig {
+    heartbeat_interval: Duration::from_millis(50),
+    election_timeout_min: Duration::from_millis(200),
+    election_timeout_max: Duration::from_millis(400),
+    batch_gap: Duration::from_millis(10),
+    max_entries_per_message: 64,
+};
+
 /// How the network misbehaves.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Faults {

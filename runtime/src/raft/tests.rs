@@ -10,15 +10,9 @@ use super::config::RaftConfig;
 use super::core::{Committed, Raft, Role};
 use super::log::Entry;
 use super::message::RaftMessage;
-use super::sim::{Cluster, Faults};
+use super::sim::{Cluster, Faults, TEST_CONFIG};
 
-const CONFIG: RaftConfig = RaftConfig {
-    heartbeat_interval: Duration::from_millis(50),
-    election_timeout_min: Duration::from_millis(200),
-    election_timeout_max: Duration::from_millis(400),
-    batch_gap: Duration::from_millis(10),
-    max_entries_per_message: 64,
-};
+const CONFIG: RaftConfig = TEST_CONFIG;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
