@@ -71,6 +71,29 @@ impl<C> Committed<C> {
 }
 
 /// One Raft node. `C` is the command type, opaque to the core.
+///
+/// A node drives it like this: hand it each peer message ([`Raft::step`]), client
+/// operation ([`Raft::propose`], [`Raft::read_index`]) and timer expiry ([`Raft::tick`]);
+/// after each, send [`Raft::take_messages`], apply [`Raft::take_committed`] to the state
+/// machine, answer [`Raft::take_ready_reads`] and [`Raft::take_abandoned_reads`], and set
+/// the timer to [`Raft::next_due`].
+///
+/// ```
+/// use runtime::raft::{Raft, RaftConfig, Role};
+/// use tokio::time::Instant;
+///
+/// let ids = vec!["n0".to_owned()];
+/// let mut raft: Raft<String> = Raft::new("n0", &ids, RaftConfig::default(), 1, Instant::now());
+/// // Alone, the node elects itself when its election timer first runs out.
+/// let now = raft.next_due();
+/// raft.tick(now);
+/// assert_eq!(raft.role(), Role::Leader);
+/// let proposed = raft.propose("x".to_owned(), now).unwrap();
+/// let committed = raft.take_committed();
+/// assert_eq!(committed[0].command, None, "the leader's no-op");
+/// assert_eq!(committed[1].id(), proposed);
+/// assert_eq!(committed[1].command.as_deref(), Some("x"));
+/// ```
 #[derive(Debug)]
 pub struct Raft<C> {
     pub(super) id: String,
