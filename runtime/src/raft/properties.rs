@@ -92,6 +92,14 @@ fn run_faulty(schedule: &Schedule) -> (Cluster, u64) {
             } else {
                 let groups = (0..schedule.size).map(|_| rng.gen_range(0..3)).collect();
                 cluster.partition(groups);
+                // Sometimes some links fail one way on top.
+                for from in 0..schedule.size {
+                    for to in 0..schedule.size {
+                        if rng.gen_bool(0.05) {
+                            cluster.cut_link(from, to);
+                        }
+                    }
+                }
             }
         }
         cluster.run_for(STEP);

@@ -527,3 +527,45 @@ fn the_default_config_batches_and_fails_over_within_budget() {
         "CheckQuorum deposed the old leader"
     );
 }
+
+/// Maelstrom's `majorities-ring` partition: at 5 nodes each node reaches only its two
+/// ring neighbours, a majority with itself. The leader keeps its majority, so it must
+/// keep leading, and the two nodes it cannot reach must not win pre-votes (their other
+/// neighbours still hear the leader) and bump terms.
+#[test]
+fn a_majorities_ring_keeps_its_leader_and_its_term() {
+    let mut cluster = cluster(5, 10);
+    let leader = elect(&mut cluster);
+    let term = cluster.nodes[leader].term();
+    let ring: Vec<usize> = (0..5).map(|k| (leader + k) % 5).collect();
+    for (position, from) in ring.iter().enumerate() {
+        for (other, to) in ring.iter().enumerate() {
+            let distance = (position + 5 - other) % 5;
+            if distance == 2 || distance == 3 {
+                cluster.cut_link(*from, *to);
+            }
+        }
+    }
+    // Idle first: the cut-off nodes' logs are as up to date as anyone's, so only the
+    // neighbours' trust in the leader refuses their pre-votes.
+    cluster.run_for(Duration::from_secs(2));
+    assert!(
+        cluster.nodes.iter().all(|node| node.term() == term),
+        "no term moved while idle"
+    );
+    let mut last = None;
+    for command in 0..100 {
+        last = Some(
+            cluster
+                .propose(leader, command)
+                .expect("the leader keeps leading"),
+        );
+        cluster.run_for(ms(50));
+    }
+    assert!(
+        cluster.nodes.iter().all(|node| node.term() == term),
+        "no term moved"
+    );
+    let last = last.unwrap();
+    assert!(cluster.run_until(ms(200), |c| c.nodes[leader].commit_index() >= last.index));
+}
