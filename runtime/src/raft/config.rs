@@ -4,6 +4,13 @@
 use std::time::Duration;
 
 /// Timing and batching of a [`crate::raft::Raft`] node.
+///
+/// What it costs: a round of AppendEntries is `2 * (n - 1)` messages in a cluster of `n`
+/// (one to each follower and its reply), and a leader sends one round per
+/// `heartbeat_interval` when idle, at most one per `batch_gap` under load (the sooner of
+/// the two). Elections cost little beside that. At 5 nodes and a 50 ms gap, a busy
+/// leader sends at most 20 rounds, 160 messages, a second however many operations they
+/// carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RaftConfig {
     /// A leader sends a round of AppendEntries (empty if there is nothing new) when it has
@@ -26,13 +33,15 @@ pub struct RaftConfig {
 }
 
 impl Default for RaftConfig {
-    /// Suited to Maelstrom's default latencies (a few to tens of milliseconds one way).
+    /// Suited to one-way latencies of a few to tens of milliseconds: a leader lost to a
+    /// partition is replaced within about a second, and a busy leader batches 50 ms of
+    /// work per round.
     fn default() -> Self {
         RaftConfig {
-            heartbeat_interval: Duration::from_millis(100),
-            election_timeout_min: Duration::from_millis(400),
-            election_timeout_max: Duration::from_millis(800),
-            batch_gap: Duration::from_millis(20),
+            heartbeat_interval: Duration::from_millis(50),
+            election_timeout_min: Duration::from_millis(300),
+            election_timeout_max: Duration::from_millis(600),
+            batch_gap: Duration::from_millis(50),
             max_entries_per_message: 256,
         }
     }

@@ -20,6 +20,10 @@ use super::message::RaftMessage;
 use super::reads::Reads;
 use super::replication::{AppendRequest, LeaderState};
 
+/// Terms above this are refused: real terms grow by one per election, and the margin
+/// lets them never overflow.
+const MAX_TERM: u64 = u64::MAX / 2;
+
 /// A caller's name for a read, handed back when the read is ready.
 pub type ReadId = u64;
 
@@ -67,6 +71,29 @@ impl<C> Committed<C> {
 }
 
 /// One Raft node. `C` is the command type, opaque to the core.
+///
+/// A node drives it like this: hand it each peer message ([`Raft::step`]), client
+/// operation ([`Raft::propose`], [`Raft::read_index`]) and timer expiry ([`Raft::tick`]);
+/// after each, send [`Raft::take_messages`], apply [`Raft::take_committed`] to the state
+/// machine, answer [`Raft::take_ready_reads`] and [`Raft::take_abandoned_reads`], and set
+/// the timer to [`Raft::next_due`].
+///
+/// ```
+/// use runtime::raft::{Raft, RaftConfig, Role};
+/// use tokio::time::Instant;
+///
+/// let ids = vec!["n0".to_owned()];
+/// let mut raft: Raft<String> = Raft::new("n0", &ids, RaftConfig::default(), 1, Instant::now());
+/// // Alone, the node elects itself when its election timer first runs out.
+/// let now = raft.next_due();
+/// raft.tick(now);
+/// assert_eq!(raft.role(), Role::Leader);
+/// let proposed = raft.propose("x".to_owned(), now).unwrap();
+/// let committed = raft.take_committed();
+/// assert_eq!(committed[0].command, None, "the leader's no-op");
+/// assert_eq!(committed[1].id(), proposed);
+/// assert_eq!(committed[1].command.as_deref(), Some("x"));
+/// ```
 #[derive(Debug)]
 pub struct Raft<C> {
     pub(super) id: String,
@@ -164,9 +191,9 @@ impl<C: Clone> Raft<C> {
             return;
         }
         let term = message.term();
-        // No real message carries term 0, and a term that cannot be incremented would
-        // wedge the cluster: both can only come from a broken or hostile sender.
-        if term == 0 || term == u64::MAX {
+        // No real message carries term 0, nor a term so high that counting on from it
+        // could overflow: both can only come from a broken or hostile sender.
+        if term == 0 || term > MAX_TERM {
             return;
         }
         // A pre-vote's term is only hypothetical, and so is a granting reply's echo.

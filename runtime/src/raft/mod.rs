@@ -48,13 +48,16 @@
 //!   client requests served at the leader or forwarded to it ([`RaftServer`]).
 //! - `sim` (tests only): a deterministic cluster on a faulty in-memory network, and
 //!   `checks`, the safety properties it checks after every event; `tests` holds the
-//!   flows one by one, `properties` the same properties under random faults.
+//!   flows one by one, `properties` the same properties under random faults, and
+//!   `garbage` feeds one node arbitrary messages.
 
 #[cfg(test)]
 mod checks;
 pub mod config;
 pub mod core;
 mod election;
+#[cfg(test)]
+mod garbage;
 pub mod log;
 pub mod message;
 #[cfg(test)]

@@ -10,7 +10,9 @@
 //! optimistic (a follower's `next` moves on as soon as entries are sent); a rejection
 //! moves it back, guided by the follower's hint. Between rounds the leader writes to a
 //! follower only to answer a rejection, or to go on catching it up when the last round
-//! could not carry all it lacked.
+//! could not carry all it lacked. A follower silent for half the minimum election
+//! timeout is left out of rounds except at the heartbeat pace, so a partition does not
+//! cost a message per batch.
 
 use std::collections::BTreeMap;
 
@@ -47,6 +49,8 @@ struct Progress {
     acked_round: u64,
     /// When the follower last answered in this term (for CheckQuorum).
     heard_at: Instant,
+    /// When the leader last sent it an AppendEntries.
+    sent_at: Instant,
 }
 
 impl LeaderState {
@@ -59,6 +63,7 @@ impl LeaderState {
                     matched: 0,
                     acked_round: 0,
                     heard_at: now,
+                    sent_at: now,
                 };
                 (peer.clone(), progress)
             })
@@ -169,19 +174,34 @@ impl<C: Clone> Raft<C> {
 
     pub(super) fn broadcast_round(&mut self, now: Instant) {
         let last_index = self.log.last_index();
+        let (heartbeat, silence) = (
+            self.config.heartbeat_interval,
+            self.config.election_timeout_min / 2,
+        );
         let leading = self.leading_mut();
         leading.round += 1;
         leading.last_round_at = now;
         leading.round_end = last_index;
         leading.work_since = None;
-        for peer in self.peers.clone() {
-            self.send_append(&peer);
+        let recipients: Vec<String> = leading
+            .progress
+            .iter()
+            .filter(|(_, progress)| {
+                // A follower that stopped answering (cut off, most likely) hears only
+                // heartbeats, not every batch, until it answers again.
+                let silent = now >= progress.heard_at + silence;
+                !silent || now >= progress.sent_at + heartbeat
+            })
+            .map(|(peer, _)| peer.clone())
+            .collect();
+        for peer in recipients {
+            self.send_append(&peer, now);
         }
     }
 
     /// Sends `peer` what it has not been sent yet, from its `next`, and moves `next` on.
-    fn send_append(&mut self, peer: &str) {
-        let max = self.config.max_entries_per_message;
+    fn send_append(&mut self, peer: &str, now: Instant) {
+        let max = self.config.max_entries_per_message.max(1);
         let leading = self.leading.as_mut().expect("raft: leading");
         let round = leading.round;
         let progress = leading
@@ -195,6 +215,7 @@ impl<C: Clone> Raft<C> {
             .expect("raft: a follower's next index lies within the leader's log plus one");
         let entries = self.log.slice(progress.next, max);
         progress.next += entries.len() as u64;
+        progress.sent_at = now;
         let message = RaftMessage::Append {
             term: self.term,
             prev_index,
@@ -312,7 +333,7 @@ impl<C: Clone> Raft<C> {
             Some(_) => false,
         };
         if resend {
-            self.send_append(from);
+            self.send_append(from, now);
         }
         self.advance_commit();
         self.release_reads();

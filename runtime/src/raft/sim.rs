@@ -1,6 +1,7 @@
 //! A deterministic in-memory cluster for tests: N Raft cores on a virtual clock, joined
 //! by a network that delays each message by a random latency (which reorders them),
-//! drops and duplicates some, and drops everything between the groups of a partition.
+//! drops, duplicates and stalls some, and drops everything on a cut link: between the
+//! groups of a partition, or one way only, as Maelstrom's grudges can be.
 //! Every random choice comes from one seed, so a failing run replays exactly. After every
 //! event the [`Checker`] looks at the node that changed.
 
@@ -16,6 +17,16 @@ use super::config::RaftConfig;
 use super::core::{EntryId, NotLeader, Raft, ReadId, Role};
 use super::message::RaftMessage;
 
+/// The timing the tests use: a 50 ms heartbeat and elections after 200-400 ms of
+/// silence, against simulated latencies of a few to tens of milliseconds.
+pub(super) const TEST_CONFIG: RaftConfig = RaftConfig {
+    heartbeat_interval: Duration::from_millis(50),
+    election_timeout_min: Duration::from_millis(200),
+    election_timeout_max: Duration::from_millis(400),
+    batch_gap: Duration::from_millis(10),
+    max_entries_per_message: 64,
+};
+
 /// How the network misbehaves.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Faults {
@@ -25,6 +36,10 @@ pub(super) struct Faults {
     pub(super) drop: f64,
     /// Probability that a delivered message arrives twice.
     pub(super) duplicate: f64,
+    /// Probability that a message is held up to `stall` beyond its latency: a message
+    /// older than an election is what exposes reliance on timing.
+    pub(super) stall_chance: f64,
+    pub(super) stall: Duration,
 }
 
 impl Faults {
@@ -35,6 +50,8 @@ impl Faults {
             max_latency: latency,
             drop: 0.0,
             duplicate: 0.0,
+            stall_chance: 0.0,
+            stall: Duration::ZERO,
         }
     }
 }
@@ -52,8 +69,9 @@ pub(super) struct Cluster {
     pub(super) now: Instant,
     rng: StdRng,
     pub(super) faults: Faults,
-    /// The partition each node is in; messages cross no partition boundary.
-    group: Vec<usize>,
+    /// `cut[from][to]`: messages from `from` to `to` are dropped, on sending and on
+    /// delivery.
+    cut: Vec<Vec<bool>>,
     /// Keyed by delivery time, then by send order, which makes ties deterministic.
     wire: BTreeMap<(Instant, u64), InFlight>,
     next_seq: u64,
@@ -76,7 +94,7 @@ impl Cluster {
             now,
             rng: StdRng::seed_from_u64(seed),
             faults,
-            group: vec![0; size],
+            cut: vec![vec![false; size]; size],
             wire: BTreeMap::new(),
             next_seq: 0,
             sent: 0,
@@ -89,14 +107,25 @@ impl Cluster {
         self.sent
     }
 
-    /// Splits the cluster: node `n` can reach exactly the nodes of its own group.
+    /// Splits the cluster: node `n` can reach exactly the nodes of group `group[n]`.
     pub(super) fn partition(&mut self, group: Vec<usize>) {
         assert_eq!(group.len(), self.nodes.len());
-        self.group = group;
+        for from in 0..group.len() {
+            for to in 0..group.len() {
+                self.cut[from][to] = group[from] != group[to];
+            }
+        }
+    }
+
+    /// Cuts the link from `from` to `to`, one way only.
+    pub(super) fn cut_link(&mut self, from: usize, to: usize) {
+        self.cut[from][to] = true;
     }
 
     pub(super) fn heal(&mut self) {
-        self.group = vec![0; self.nodes.len()];
+        for links in &mut self.cut {
+            links.fill(false);
+        }
     }
 
     /// The node that leads at the highest term, if any.
@@ -165,7 +194,7 @@ impl Cluster {
         self.now = next;
         if delivery == Some(next) {
             let (_, in_flight) = self.wire.pop_first().expect("a delivery is due");
-            if self.group[in_flight.from] == self.group[in_flight.to] {
+            if !self.cut[in_flight.from][in_flight.to] {
                 let from = self.ids[in_flight.from].clone();
                 self.nodes[in_flight.to].step(&from, in_flight.message, next);
                 self.after_event(in_flight.to);
@@ -190,7 +219,7 @@ impl Cluster {
                 .position(|id| *id == to)
                 .expect("raft sends only to cluster members");
             self.sent += 1;
-            if self.group[node] != self.group[to] || self.rng.gen_bool(self.faults.drop) {
+            if self.cut[node][to] || self.rng.gen_bool(self.faults.drop) {
                 continue;
             }
             let copies = if self.rng.gen_bool(self.faults.duplicate) {
@@ -199,12 +228,15 @@ impl Cluster {
                 1
             };
             for _ in 0..copies {
-                let latency = if self.faults.max_latency > self.faults.min_latency {
-                    self.rng
-                        .gen_range(self.faults.min_latency..=self.faults.max_latency)
+                let faults = self.faults;
+                let mut latency = if faults.max_latency > faults.min_latency {
+                    self.rng.gen_range(faults.min_latency..=faults.max_latency)
                 } else {
-                    self.faults.min_latency
+                    faults.min_latency
                 };
+                if faults.stall > Duration::ZERO && self.rng.gen_bool(faults.stall_chance) {
+                    latency += self.rng.gen_range(Duration::ZERO..=faults.stall);
+                }
                 self.next_seq += 1;
                 let in_flight = InFlight {
                     from: node,

@@ -10,15 +10,9 @@ use super::config::RaftConfig;
 use super::core::{Committed, Raft, Role};
 use super::log::Entry;
 use super::message::RaftMessage;
-use super::sim::{Cluster, Faults};
+use super::sim::{Cluster, Faults, TEST_CONFIG};
 
-const CONFIG: RaftConfig = RaftConfig {
-    heartbeat_interval: Duration::from_millis(50),
-    election_timeout_min: Duration::from_millis(200),
-    election_timeout_max: Duration::from_millis(400),
-    batch_gap: Duration::from_millis(10),
-    max_entries_per_message: 64,
-};
+const CONFIG: RaftConfig = TEST_CONFIG;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -422,6 +416,8 @@ fn the_same_seed_gives_the_same_run() {
             max_latency: ms(40),
             drop: 0.1,
             duplicate: 0.05,
+            stall_chance: 0.01,
+            stall: Duration::from_secs(1),
         };
         let mut cluster = Cluster::new(5, CONFIG, faults, seed);
         for command in 0..100 {
@@ -476,4 +472,100 @@ fn messages_travel_as_json_tagged_with_kind() {
             reject: None
         }
     );
+}
+
+/// The default configuration against the workload's budget at 5 nodes, 100 operations a
+/// second and 10 ms one-way latency: messages per operation and the time a partition
+/// that cuts the leader off leaves the majority without one.
+#[test]
+fn the_default_config_batches_and_fails_over_within_budget() {
+    let config = RaftConfig::default();
+    let mut cluster = Cluster::new(5, config, Faults::none(ms(10)), 9);
+    let leader = elect(&mut cluster);
+    let before = cluster.messages_sent();
+    for command in 0..1000 {
+        cluster.propose(leader, command).unwrap();
+        cluster.run_for(ms(10));
+    }
+    let per_op = (cluster.messages_sent() - before) as f64 / 1000.0;
+    let rounds_per_second =
+        1000.0 / config.batch_gap.min(config.heartbeat_interval).as_millis() as f64;
+    let budget = 8.0 * rounds_per_second / 100.0;
+    assert!(
+        per_op <= budget + 0.05,
+        "{per_op} messages per operation, budget {budget}"
+    );
+
+    let mut groups = vec![0; 5];
+    groups[leader] = 1;
+    groups[(leader + 1) % 5] = 1;
+    cluster.partition(groups);
+    let cut_at = cluster.now;
+    let majority: Vec<usize> = (0..5)
+        .filter(|n| *n != leader && *n != (leader + 1) % 5)
+        .collect();
+    assert!(cluster.run_until(Duration::from_secs(3), |c| majority
+        .iter()
+        .any(|n| c.nodes[*n].role() == Role::Leader)));
+    let new_leader = cluster.leader().expect("the majority elected a leader");
+    let id = cluster.propose(new_leader, 5000).unwrap();
+    assert!(
+        cluster.run_until(Duration::from_secs(1), |c| c.nodes[new_leader]
+            .commit_index()
+            >= id.index)
+    );
+    let downtime = cluster.now - cut_at;
+    // The followers' timers run out at most the maximum timeout after the last
+    // heartbeat; a pre-vote, a vote and a round follow, two one-way trips each.
+    let bound = config.election_timeout_max + config.heartbeat_interval + ms(6 * 10 + 20);
+    assert!(
+        downtime <= bound,
+        "the majority served again after {downtime:?}, bound {bound:?}"
+    );
+    assert!(
+        cluster.nodes[leader].role() != Role::Leader,
+        "CheckQuorum deposed the old leader"
+    );
+}
+
+/// Maelstrom's `majorities-ring` partition: at 5 nodes each node reaches only its two
+/// ring neighbours, a majority with itself. The leader keeps its majority, so it must
+/// keep leading, and the two nodes it cannot reach must not win pre-votes (their other
+/// neighbours still hear the leader) and bump terms.
+#[test]
+fn a_majorities_ring_keeps_its_leader_and_its_term() {
+    let mut cluster = cluster(5, 10);
+    let leader = elect(&mut cluster);
+    let term = cluster.nodes[leader].term();
+    let ring: Vec<usize> = (0..5).map(|k| (leader + k) % 5).collect();
+    for (position, from) in ring.iter().enumerate() {
+        for (other, to) in ring.iter().enumerate() {
+            let distance = (position + 5 - other) % 5;
+            if distance == 2 || distance == 3 {
+                cluster.cut_link(*from, *to);
+            }
+        }
+    }
+    // Idle first: the cut-off nodes' logs are as up to date as anyone's, so only the
+    // neighbours' trust in the leader refuses their pre-votes.
+    cluster.run_for(Duration::from_secs(2));
+    assert!(
+        cluster.nodes.iter().all(|node| node.term() == term),
+        "no term moved while idle"
+    );
+    let mut last = None;
+    for command in 0..100 {
+        last = Some(
+            cluster
+                .propose(leader, command)
+                .expect("the leader keeps leading"),
+        );
+        cluster.run_for(ms(50));
+    }
+    assert!(
+        cluster.nodes.iter().all(|node| node.term() == term),
+        "no term moved"
+    );
+    let last = last.unwrap();
+    assert!(cluster.run_until(ms(200), |c| c.nodes[leader].commit_index() >= last.index));
 }
