@@ -31,6 +31,9 @@ pub struct Outcome {
     pub msgs_per_op: Option<f64>,
     /// `[:workload :stable-latencies]`; null when the workload has none.
     pub latency_ms: Option<Latency>,
+    /// Invocation-to-`ok` latencies of all operations (the simulator's
+    /// `[:sim :ok-latencies :all]`); null where the backend does not report them.
+    pub ok_latency_ms: Option<Latency>,
     pub targets: Vec<TargetOutcome>,
     pub anomalies: Vec<String>,
     /// The run's folder.
@@ -41,7 +44,7 @@ pub struct Outcome {
     pub replay: String,
 }
 
-/// Stable-latency quantiles in milliseconds.
+/// Latency quantiles in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Latency {
     pub p50: Option<f64>,
@@ -101,6 +104,7 @@ pub fn extract(entry: &Entry, run: RunInfo, results: &Value) -> Outcome {
         availability,
         msgs_per_op,
         latency_ms,
+        ok_latency_ms: latency(&results["sim"]["ok-latencies"]["all"]),
         targets,
         anomalies: anomalies(results),
         store: run.store,

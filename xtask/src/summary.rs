@@ -26,6 +26,8 @@ pub fn render(outcomes: &[Outcome]) -> String {
         "p50 ms",
         "p99 ms",
         "max ms",
+        "ok p50 ms",
+        "ok p99 ms",
         "targets",
     ];
     let rows = outcomes.iter().map(|o| {
@@ -45,6 +47,8 @@ pub fn render(outcomes: &[Outcome]) -> String {
             latency(|l| l.p50),
             latency(|l| l.p99),
             latency(|l| l.max),
+            number(o.ok_latency_ms.and_then(|l| l.p50), 1),
+            number(o.ok_latency_ms.and_then(|l| l.p99), 1),
             targets(o),
         ]
     });
@@ -140,6 +144,7 @@ mod tests {
             availability: Some(1.0),
             msgs_per_op: Some(0.0),
             latency_ms: None,
+            ok_latency_ms: None,
             targets: vec![],
             anomalies: vec![],
             store: PathBuf::from("store/maelstrom/1/store/echo/latest"),
@@ -160,6 +165,11 @@ mod tests {
                 p50: Some(388.0),
                 p99: Some(577.0),
                 max: Some(598.4),
+            }),
+            ok_latency_ms: Some(Latency {
+                p50: Some(0.26),
+                p99: Some(12.04),
+                max: Some(30.0),
             }),
             targets: vec![
                 TargetOutcome {
@@ -186,10 +196,10 @@ mod tests {
     #[test]
     fn renders_the_fixed_table_and_notes_on_failures() {
         let expected = "\
-| suite | title                 | backend   | seed | verdict | ops  | availability | msgs/op | p50 ms | p99 ms | max ms | targets                 |
-|-------|-----------------------|-----------|------|---------|------|--------------|---------|--------|--------|--------|-------------------------|
-| 1     | Echo                  | maelstrom | n/a  | valid   | 50   | 100.0%       | 0.00    | -      | -      | -      | -                       |
-| 3d    | Efficient broadcast I | sim       | 42   | INVALID | 2011 | 99.5%        | 31.46   | 388    | 577    | 598    | msgs/op<30 ✗, p50<400 ✓ |
+| suite | title                 | backend   | seed | verdict | ops  | availability | msgs/op | p50 ms | p99 ms | max ms | ok p50 ms | ok p99 ms | targets                 |
+|-------|-----------------------|-----------|------|---------|------|--------------|---------|--------|--------|--------|-----------|-----------|-------------------------|
+| 1     | Echo                  | maelstrom | n/a  | valid   | 50   | 100.0%       | 0.00    | -      | -      | -      | -         | -         | -                       |
+| 3d    | Efficient broadcast I | sim       | 42   | INVALID | 2011 | 99.5%        | 31.46   | 388    | 577    | 598    | 0.3       | 12.0      | msgs/op<30 ✗, p50<400 ✓ |
 
 3d INVALID: lost, availability invalid
   store:  store/3d/latest
@@ -222,6 +232,7 @@ mod tests {
             "availability",
             "msgs_per_op",
             "latency_ms",
+            "ok_latency_ms",
             "targets",
             "anomalies",
             "store",

@@ -25,6 +25,7 @@
 //! - [`set_full`]: broadcast and g-set: no element is lost; stable latencies.
 //! - [`counter`]: g-counter and pn-counter: final reads within the possible sums.
 //! - [`net`]: message counts and messages per operation (always valid).
+//! - [`op_latency`]: latency quantiles of the operations that succeeded (a figure, no verdict).
 //! - [`kafka`]: the kafka log: lost, unseen, duplicated or reordered messages, G1a, lag.
 //! - [`linearizable`]: lin-kv: per-key linearizability against a CAS register (WGL search).
 //! - [`txn`]: Elle-style rw-register and list-append: internal, G1a, G1b, dependency cycles,
@@ -48,6 +49,7 @@ pub mod journal;
 pub mod kafka;
 pub mod linearizable;
 pub mod net;
+pub mod op_latency;
 pub mod pairing;
 pub mod quantiles;
 pub mod ranges;

@@ -152,6 +152,9 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         "replay": replay,
         "notes": opts.notes,
         "deaf-nodes": deaf,
+        // Maelstrom reports no op latencies as numbers; workloads without stable
+        // latencies are compared by these.
+        "ok-latencies": checkers::op_latency::summary(&history),
         "server-delivery-lateness": lateness.to_json(),
         "main-phase-seconds": main_secs,
         "main-phase-server-msgs-per-second": overhead.main_server_msgs as f64 / main_secs,

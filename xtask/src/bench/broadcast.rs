@@ -91,6 +91,7 @@ mod tests {
                 p99: None,
                 max: Some(max),
             }),
+            ok_latency_ms: None,
             targets: vec![TargetOutcome {
                 name: "ours msgs/op".to_string(),
                 bound: "msgs/op<=5".to_string(),

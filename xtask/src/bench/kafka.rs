@@ -15,7 +15,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use checkers::history::{Op, OpType, Process};
+use checkers::history::Op;
+use checkers::op_latency::ok_latencies;
+use checkers::quantiles::quantile;
 
 use super::suite_runs::{
     exit_code, figure, met_every_target, run_suites, spread, suites_in_order, targets_text,
@@ -73,44 +75,24 @@ fn read_history(path: &Path) -> Result<Vec<Op>> {
         .collect()
 }
 
-/// The quantiles of the `ok` latencies of each timed operation in `history`: every
-/// completion is paired with its process's pending invocation.
+/// The quantiles of the `ok` latencies of each timed operation in `history` (paired by
+/// `checkers::op_latency`, indexed as Jepsen does by `checkers::quantiles`).
 pub fn latencies(history: &[Op]) -> BTreeMap<String, Quantiles> {
-    let mut pending: BTreeMap<u64, &Op> = BTreeMap::new();
-    let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for op in history {
-        let Process::Client(process) = op.process else {
-            continue;
-        };
-        if op.kind == OpType::Invoke {
-            pending.insert(process, op);
-            continue;
-        }
-        let Some(invoke) = pending.remove(&process) else {
-            continue;
-        };
-        if op.kind == OpType::Ok && TIMED.contains(&op.f.as_str()) {
-            let ms = op.time.saturating_sub(invoke.time) as f64 / 1e6;
-            samples.entry(op.f.clone()).or_default().push(ms);
-        }
-    }
-    samples
+    ok_latencies(history)
         .into_iter()
+        .filter(|(f, _)| TIMED.contains(&f.as_str()))
         .filter_map(|(f, values)| quantiles(values).map(|q| (f, q)))
         .collect()
 }
 
-/// p50, p99 and max, indexed as Jepsen does (`min(n - 1, floor(n · p))` of the sorted values).
-fn quantiles(mut values: Vec<f64>) -> Option<Quantiles> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let at = |p: f64| values[((values.len() as f64 * p) as usize).min(values.len() - 1)];
+/// p50, p99 and max in milliseconds of latencies in nanoseconds.
+fn quantiles(mut nanos: Vec<u64>) -> Option<Quantiles> {
+    nanos.sort_unstable();
+    let at = |p: f64| Some(quantile(&nanos, p)? as f64 / 1e6);
     Some(Quantiles {
-        p50: at(0.5),
-        p99: at(0.99),
-        max: values[values.len() - 1],
+        p50: at(0.5)?,
+        p99: at(0.99)?,
+        max: at(1.0)?,
     })
 }
 
@@ -180,6 +162,7 @@ fn render(runs: &[Run]) -> String {
 mod tests {
     use super::*;
     use crate::outcome::TargetOutcome;
+    use checkers::history::{OpType, Process};
     use checkers::validity::Validity;
     use serde_json::json;
 
@@ -233,7 +216,7 @@ mod tests {
 
     #[test]
     fn quantiles_index_like_jepsen() {
-        let q = quantiles((1..=100).map(f64::from).collect()).unwrap();
+        let q = quantiles((1..=100).map(|ms| ms * 1_000_000).collect()).unwrap();
         assert_eq!((q.p50, q.p99, q.max), (51.0, 100.0, 100.0));
         assert_eq!(quantiles(Vec::new()), None);
     }
@@ -250,6 +233,7 @@ mod tests {
             availability: Some(0.9995),
             msgs_per_op: Some(msgs),
             latency_ms: None,
+            ok_latency_ms: None,
             targets: vec![TargetOutcome {
                 name: "ours msgs/op".to_string(),
                 bound: "msgs/op<=2".to_string(),
