@@ -7,6 +7,7 @@
 mod broadcast;
 mod echo;
 mod kafka;
+mod lin_kv;
 mod sim;
 mod suite_runs;
 
@@ -25,7 +26,7 @@ pub struct Bench {
     /// What to measure.
     #[arg(value_enum)]
     what: What,
-    /// How many times to repeat the measurement (default: echo 1, broadcast 5, kafka 3).
+    /// How many times to repeat the measurement (default: echo 1, broadcast 5, kafka 3, lin-kv 1).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     runs: Option<u32>,
     /// Requests per run (echo).
@@ -49,6 +50,9 @@ pub enum What {
     Kafka,
     /// The simulator's own overhead at 3d load: delivery lateness and harness CPU.
     Sim,
+    /// Raft lin-kv beside the lin-kv service proxy at 3 and 5 nodes, with and without
+    /// partitions, seeds 1..=runs; then the highest rate that stays valid.
+    LinKv,
 }
 
 impl Bench {
@@ -64,6 +68,7 @@ impl Bench {
             What::Broadcast => broadcast::bench(&project, self.runs.unwrap_or(5)),
             What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
+            What::LinKv => lin_kv::bench(&project, self.runs.unwrap_or(1)),
         }
     }
 

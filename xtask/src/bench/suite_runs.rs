@@ -10,6 +10,7 @@ use checkers::validity::Validity;
 
 use crate::backend::Backend;
 use crate::build;
+use crate::catalog::Entry;
 use crate::outcome::{self, Outcome};
 use crate::project::Project;
 
@@ -30,13 +31,24 @@ pub fn run_suites<T>(
     suites: &[&str],
     runs: u32,
     seeds: Seeds,
-    mut each: impl FnMut(u32, Outcome) -> Result<T>,
+    each: impl FnMut(u32, Outcome) -> Result<T>,
 ) -> Result<Vec<T>> {
     let catalog = build::reuse(project)?;
     let selectors: Vec<String> = suites.iter().map(|s| s.to_string()).collect();
-    let entries = catalog.select(&selectors)?;
+    run_entries(project, &catalog.select(&selectors)?, runs, seeds, each)
+}
+
+/// [`run_suites`] for suites the bench composed itself (a registered node on command lines
+/// of the bench's choosing).
+pub fn run_entries<T>(
+    project: &Project,
+    entries: &[Entry],
+    runs: u32,
+    seeds: Seeds,
+    mut each: impl FnMut(u32, Outcome) -> Result<T>,
+) -> Result<Vec<T>> {
     let mut all = Vec::new();
-    for entry in &entries {
+    for entry in entries {
         for run in 1..=runs {
             let seed = match seeds {
                 Seeds::Fresh => None,
