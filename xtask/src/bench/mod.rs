@@ -1,12 +1,14 @@
 //! `cargo xtask bench <what>`: measurements that print numbers against their targets. Tests never
 //! assert on speed; a bench only checks that every answer came back right, and reports.
 //!
-//! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant. What the
-//! simulator benches share (running suites, formatting their spread) lives in [`suite_runs`].
+//! One module per bench ([`echo`], [`linearizability`], ...); a new bench adds a module and a
+//! [`What`] variant. What the simulator benches share (running suites, formatting their
+//! spread) lives in [`suite_runs`].
 
 mod broadcast;
 mod echo;
 mod kafka;
+mod linearizability;
 mod sim;
 mod suite_runs;
 
@@ -34,6 +36,9 @@ pub struct Bench {
     /// Use the glomers binary already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
+    /// Internal: run one linearizability measurement in this process and print its figures.
+    #[arg(long, value_enum, hide = true)]
+    case: Option<linearizability::Case>,
 }
 
 /// The benches.
@@ -49,10 +54,20 @@ pub enum What {
     Kafka,
     /// The simulator's own overhead at 3d load: delivery lateness and harness CPU.
     Sim,
+    /// The lin-kv checker on generated histories: a 60 s Maelstrom run (target: valid in < 1 s
+    /// on one core) and a key too hard to search (target: unknown within its budget).
+    Linearizability,
 }
 
 impl Bench {
     pub fn run(self) -> Result<ExitCode> {
+        // The checker bench runs no node, so it builds nothing.
+        if self.what == What::Linearizability {
+            return match self.case {
+                Some(case) => linearizability::measure(case),
+                None => linearizability::bench(),
+            };
+        }
         let project = Project::locate()?;
         if self.no_build {
             build::reuse(&project)?;
@@ -64,6 +79,7 @@ impl Bench {
             What::Broadcast => broadcast::bench(&project, self.runs.unwrap_or(5)),
             What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
+            What::Linearizability => unreachable!("handled before the build"),
         }
     }
 

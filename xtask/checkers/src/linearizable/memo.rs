@@ -75,7 +75,7 @@ impl ConfigSet {
         self.arena.push(config.len() as u64);
         self.arena.extend_from_slice(config);
         self.len += 1;
-        if self.len * 4 > self.slots.len() * 3 {
+        if self.len * 2 > self.slots.len() {
             self.grow_table();
             self.place(tag << 32 | (offset as u64 + 1), hash);
         } else {
@@ -91,7 +91,7 @@ impl ConfigSet {
 
     /// Makes room for `words` more arena words and, if needed, a doubled table, or refuses.
     fn reserve(&mut self, words: usize) -> Result<(), Full> {
-        let table_after = if (self.len + 1) * 4 > self.slots.len() * 3 {
+        let table_after = if (self.len + 1) * 2 > self.slots.len() {
             self.slots.len() * 2
         } else {
             self.slots.len()
