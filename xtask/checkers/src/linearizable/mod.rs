@@ -23,6 +23,8 @@ pub mod search;
 pub mod synthetic;
 
 #[cfg(test)]
+mod cross_check;
+#[cfg(test)]
 mod tests;
 
 use std::num::NonZeroUsize;
