@@ -6,7 +6,8 @@
 //! compact and to stop at a byte limit before it allocates past it: configurations are
 //! encoded as short `u64` strings (the caller trims the linearized set, see `search`), laid
 //! end to end in one arena, and found through an open-addressing table of `u64` slots that
-//! hold a 32-bit hash tag and the entry's offset. No per-entry allocation.
+//! hold a 32-bit hash tag and the entry's offset, kept at most half full so a miss probes
+//! few slots. No per-entry allocation.
 
 /// Why an insertion was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

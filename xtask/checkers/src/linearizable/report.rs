@@ -3,8 +3,10 @@
 //! not be linearized (`op`), the `ok` op before it (`previous-ok`), up to ten `final-paths`
 //! (each a list of `{op, model}` steps from a configuration the search reached to the
 //! failing op, whose model is the inconsistency), plus `explanation`, the same in words.
-//! An undecided key says why under `cause`. Ops are shown as Jepsen shows them to Knossos:
-//! the record, with the value stripped of its key.
+//! An undecided key says why under `cause`. Ours, beside Knossos's keys: `effort`, the
+//! search's steps, configurations and memo bytes, so a slow key can be told from a hard one.
+//! Ops are shown as Jepsen shows them to Knossos: the record, with the value stripped of
+//! its key.
 
 use serde_json::{json, Map, Value};
 
