@@ -76,6 +76,8 @@ fn op_json(history: &[Op], key: &KeyHistory, i: usize) -> Value {
 
 /// Paths from the frontier configurations: up to [`PATH_DEPTH`] open operations that the
 /// register allowed, in every order, then the failing op. Shortest first, duplicates once.
+/// As in the search, an indeterminate op appears only where it changes the register and is
+/// never followed by a write.
 fn final_paths(history: &[Op], key: &KeyHistory, values: &Interner, f: &Failure) -> Vec<Value> {
     let mut found: Vec<Vec<(usize, State)>> = Vec::new();
     for depth in 0..=PATH_DEPTH {
@@ -134,11 +136,16 @@ fn extend(
         }
         return;
     }
+    let after_info = path.last().is_some_and(|&(p, _)| !key.ops[p].definite);
     for &i in open {
-        if path.iter().any(|&(p, _)| p == i) {
+        let op = &key.ops[i];
+        if path.iter().any(|&(p, _)| p == i)
+            || (after_info && matches!(op.action, Action::Write(_)))
+        {
             continue;
         }
-        if let Some(next) = key.ops[i].action.step(state) {
+        let step = op.action.step(state);
+        if let Some(next) = step.filter(|&next| op.definite || next != state) {
             path.push((i, next));
             extend(key, next, open, depth, path, found);
             path.pop();

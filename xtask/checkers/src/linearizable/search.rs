@@ -11,6 +11,16 @@
 //! placed, the history is linearizable and the indeterminate operations left over are taken
 //! not to have happened.
 //!
+//! Two prunings of our own, which change no verdict. An indeterminate operation can be
+//! dropped from any linearization if it leaves the register as it was, or if nothing
+//! observes its effect (the op after it is a write, which overwrites the register without
+//! looking, or there is no op after it): every other op still sees the same states. So an
+//! indeterminate op is only tried where it changes the register, and the op linearized right
+//! after it must be a read or a CAS; a write there is not tried. Without them, every
+//! indeterminate write would be tried at every point of the key's history, and an invalid
+//! key with a handful of them exhausts any budget. Whether the last op placed was
+//! indeterminate is part of the configuration.
+//!
 //! The linearized set is a bitset with the `ok` operations numbered in order of completion
 //! and the indeterminate ones after them; in the memo it is trimmed to the words past the
 //! leading run of linearized `ok` operations, so a configuration costs a few words however
@@ -24,7 +34,7 @@
 
 use super::memo::ConfigSet;
 use super::prepare::KeyOp;
-use super::register::{State, NIL};
+use super::register::{Action, State, NIL};
 use super::Budget;
 
 /// What the search decided for one key.
@@ -188,14 +198,14 @@ impl Linearized {
         self.words[bit as usize / 64] & (1 << (bit % 64)) != 0
     }
 
-    /// The memo's key: `[state | lead << 32, ok length, ok words past the lead..., info
-    /// words...]`, trailing zero words dropped from both parts.
-    fn encode(&self, state: State, prefix: usize, into: &mut Vec<u64>) {
+    /// The memo's key: `[state | lead << 32 | after_info << 63, ok length, ok words past the
+    /// lead..., info words...]`, trailing zero words dropped from both parts.
+    fn encode(&self, state: State, prefix: usize, after_info: bool, into: &mut Vec<u64>) {
         let lead = prefix / 64;
         let ok = trimmed(&self.words[lead.min(self.ok_words)..self.ok_words]);
         let info = trimmed(&self.words[self.ok_words..]);
         into.clear();
-        into.push(u64::from(state) | (lead as u64) << 32);
+        into.push(u64::from(state) | (lead as u64) << 32 | u64::from(after_info) << 63);
         into.push(ok.len() as u64);
         into.extend_from_slice(ok);
         into.extend_from_slice(info);
@@ -212,6 +222,7 @@ struct Frame {
     call: u32,
     state: State,
     prefix: usize,
+    after_info: bool,
 }
 
 /// Searches one key's operations for a linearization.
@@ -248,6 +259,8 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
     let mut state = NIL;
     let mut prefix = 0usize;
     let mut ok_left = ok_count;
+    // The last op linearized was indeterminate: the next must observe the register.
+    let mut after_info = false;
     let mut best = Best::default();
     best.reached(0, NIL, &list, &ok_by_rank, ops);
     let mut cursor = list.nodes[HEAD as usize].next;
@@ -266,13 +279,24 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
         let node = list.nodes[cursor as usize];
         if node.is_call {
             let op = node.op as usize;
-            if let Some(next_state) = ops[op].action.step(state) {
+            let observes = !matches!(ops[op].action, Action::Write(_));
+            let step = if after_info && !observes {
+                None
+            } else {
+                let definite = ops[op].definite;
+                ops[op]
+                    .action
+                    .step(state)
+                    .filter(|&next| definite || next != state)
+            };
+            if let Some(next_state) = step {
                 linearized.set(bit[op]);
                 let mut next_prefix = prefix;
                 while next_prefix < ok_count && linearized.has(next_prefix as u32) {
                     next_prefix += 1;
                 }
-                linearized.encode(next_state, next_prefix, &mut key);
+                let next_after_info = !ops[op].definite;
+                linearized.encode(next_state, next_prefix, next_after_info, &mut key);
                 match memo.insert(&key) {
                     Err(_) => {
                         return unknown(
@@ -299,9 +323,11 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
                             call: cursor,
                             state,
                             prefix,
+                            after_info,
                         });
                         state = next_state;
                         prefix = next_prefix;
+                        after_info = next_after_info;
                         if ops[op].definite {
                             ok_left -= 1;
                             if ok_left == 0 {
@@ -333,6 +359,7 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
             }
             state = frame.state;
             prefix = frame.prefix;
+            after_info = frame.after_info;
             list.unlift(frame.call);
             cursor = list.nodes[frame.call as usize].next;
         }
