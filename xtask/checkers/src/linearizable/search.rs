@@ -32,6 +32,7 @@
 //! and a few of those configurations with the calls still open before the failing op's
 //! return, from which the report builds the final paths.
 
+use super::events::{List, HEAD, NONE};
 use super::memo::ConfigSet;
 use super::prepare::KeyOp;
 use super::register::{Action, State, NIL};
@@ -79,104 +80,6 @@ pub struct Effort {
 const FRONTIER_KEPT: usize = 10;
 /// Distinct frontier states kept for the explanation.
 const STATES_KEPT: usize = 64;
-
-const NONE: u32 = u32::MAX;
-const HEAD: u32 = 0;
-
-#[derive(Debug, Clone, Copy)]
-struct Node {
-    prev: u32,
-    next: u32,
-    /// The partner node: a call's return, a return's call.
-    partner: u32,
-    op: u32,
-    is_call: bool,
-}
-
-/// The event list, with lift and unlift as in dancing links.
-struct List {
-    nodes: Vec<Node>,
-}
-
-impl List {
-    fn unlink(&mut self, n: u32) {
-        let Node { prev, next, .. } = self.nodes[n as usize];
-        self.nodes[prev as usize].next = next;
-        if next != NONE {
-            self.nodes[next as usize].prev = prev;
-        }
-    }
-
-    fn relink(&mut self, n: u32) {
-        let Node { prev, next, .. } = self.nodes[n as usize];
-        self.nodes[prev as usize].next = n;
-        if next != NONE {
-            self.nodes[next as usize].prev = n;
-        }
-    }
-
-    /// Removes a call and its return.
-    fn lift(&mut self, call: u32) {
-        self.unlink(call);
-        self.unlink(self.nodes[call as usize].partner);
-    }
-
-    /// Puts back the most recently lifted call and its return where they were.
-    fn unlift(&mut self, call: u32) {
-        self.relink(self.nodes[call as usize].partner);
-        self.relink(call);
-    }
-}
-
-/// Builds the list: calls and `ok` returns in history order, indeterminate returns last.
-fn build_list(ops: &[KeyOp]) -> List {
-    let mut events: Vec<(usize, u32, bool)> = Vec::with_capacity(ops.len() * 2);
-    for (i, op) in ops.iter().enumerate() {
-        events.push((op.invoked, i as u32, true));
-        if let Some(done) = op.completed {
-            events.push((done, i as u32, false));
-        }
-    }
-    events.sort_unstable_by_key(|e| e.0);
-    events.extend(
-        ops.iter()
-            .enumerate()
-            .filter(|(_, op)| op.completed.is_none())
-            .map(|(i, _)| (usize::MAX, i as u32, false)),
-    );
-    let mut nodes = Vec::with_capacity(events.len() + 1);
-    nodes.push(Node {
-        prev: NONE,
-        next: 1,
-        partner: NONE,
-        op: NONE,
-        is_call: false,
-    });
-    let mut call_node = vec![NONE; ops.len()];
-    for (n, &(_, op, is_call)) in events.iter().enumerate() {
-        let id = n as u32 + 1;
-        let partner = if is_call {
-            call_node[op as usize] = id;
-            NONE
-        } else {
-            call_node[op as usize]
-        };
-        if !is_call {
-            nodes[partner as usize].partner = id;
-        }
-        nodes.push(Node {
-            prev: id - 1,
-            next: if n + 1 == events.len() { NONE } else { id + 1 },
-            partner,
-            op,
-            is_call,
-        });
-    }
-    if events.is_empty() {
-        nodes[0].next = NONE;
-    }
-    List { nodes }
-}
 
 /// The linearized set: `ok` operations by completion order in the first `ok_words` words,
 /// indeterminate ones after.
@@ -248,7 +151,7 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
         return (Verdict::Linearizable, effort);
     }
 
-    let mut list = build_list(ops);
+    let mut list = List::of(ops);
     let mut linearized = Linearized {
         words: vec![0; ok_words + info.div_ceil(64)],
         ok_words,
