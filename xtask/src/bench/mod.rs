@@ -1,13 +1,15 @@
 //! `cargo xtask bench <what>`: measurements that print numbers against their targets. Tests never
 //! assert on speed; a bench only checks that every answer came back right, and reports.
 //!
-//! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant. What the
-//! simulator benches share (running suites, formatting their spread) lives in [`suite_runs`].
+//! One module per bench ([`echo`], [`linearizability`], ...); a new bench adds a module and a
+//! [`What`] variant. What the simulator benches share (running suites, formatting their
+//! spread) lives in [`suite_runs`].
 
 mod broadcast;
 mod echo;
 mod kafka;
 mod lin_kv;
+mod linearizability;
 mod sim;
 mod suite_runs;
 
@@ -35,6 +37,9 @@ pub struct Bench {
     /// Use the glomers binary already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
+    /// Internal: run one linearizability measurement in this process and print its figures.
+    #[arg(long, value_enum, hide = true)]
+    case: Option<linearizability::Case>,
 }
 
 /// The benches.
@@ -53,10 +58,20 @@ pub enum What {
     /// Raft lin-kv beside the lin-kv service proxy at 3 and 5 nodes, with and without
     /// partitions, seeds 1..=runs; then the highest rate that stays valid.
     LinKv,
+    /// The lin-kv checker on generated histories: a 60 s Maelstrom run (target: valid in < 1 s
+    /// on one core) and a key too hard to search (target: unknown within its budget).
+    Linearizability,
 }
 
 impl Bench {
     pub fn run(self) -> Result<ExitCode> {
+        // The checker bench runs no node, so it builds nothing.
+        if self.what == What::Linearizability {
+            return match self.case {
+                Some(case) => linearizability::measure(case),
+                None => linearizability::bench(),
+            };
+        }
         let project = Project::locate()?;
         if self.no_build {
             build::reuse(&project)?;
@@ -69,6 +84,7 @@ impl Bench {
             What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
             What::LinKv => lin_kv::bench(&project, self.runs.unwrap_or(1)),
+            What::Linearizability => unreachable!("handled before the build"),
         }
     }
 

@@ -12,9 +12,12 @@
 //! the verdict does not depend on how many threads run, only on the history and the budget.
 //!
 //! Files: [`register`] (the model), [`prepare`] (preprocessing and the split by key),
-//! [`search`] (WGL) with [`memo`] (the explored configurations), [`report`] (the output),
-//! and [`synthetic`] (generated histories for the bench).
+//! [`search`] (WGL) with [`events`] (its event list) and [`memo`] (the explored
+//! configurations), [`report`] (the output), and [`synthetic`] (generated histories for the
+//! bench). Tests: `tests` (hand-written histories) and `cross_check` (the search against
+//! brute force on random small histories).
 
+pub mod events;
 pub mod memo;
 pub mod prepare;
 pub mod register;
@@ -22,6 +25,8 @@ pub mod report;
 pub mod search;
 pub mod synthetic;
 
+#[cfg(test)]
+mod cross_check;
 #[cfg(test)]
 mod tests;
 

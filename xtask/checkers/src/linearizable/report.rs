@@ -3,8 +3,10 @@
 //! not be linearized (`op`), the `ok` op before it (`previous-ok`), up to ten `final-paths`
 //! (each a list of `{op, model}` steps from a configuration the search reached to the
 //! failing op, whose model is the inconsistency), plus `explanation`, the same in words.
-//! An undecided key says why under `cause`. Ops are shown as Jepsen shows them to Knossos:
-//! the record, with the value stripped of its key.
+//! An undecided key says why under `cause`. Ours, beside Knossos's keys: `effort`, the
+//! search's steps, configurations and memo bytes, so a slow key can be told from a hard one.
+//! Ops are shown as Jepsen shows them to Knossos: the record, with the value stripped of
+//! its key.
 
 use serde_json::{json, Map, Value};
 
@@ -74,6 +76,8 @@ fn op_json(history: &[Op], key: &KeyHistory, i: usize) -> Value {
 
 /// Paths from the frontier configurations: up to [`PATH_DEPTH`] open operations that the
 /// register allowed, in every order, then the failing op. Shortest first, duplicates once.
+/// As in the search, an indeterminate op appears only where it changes the register and is
+/// never followed by a write.
 fn final_paths(history: &[Op], key: &KeyHistory, values: &Interner, f: &Failure) -> Vec<Value> {
     let mut found: Vec<Vec<(usize, State)>> = Vec::new();
     for depth in 0..=PATH_DEPTH {
@@ -132,11 +136,16 @@ fn extend(
         }
         return;
     }
+    let after_info = path.last().is_some_and(|&(p, _)| !key.ops[p].definite);
     for &i in open {
-        if path.iter().any(|&(p, _)| p == i) {
+        let op = &key.ops[i];
+        if path.iter().any(|&(p, _)| p == i)
+            || (after_info && matches!(op.action, Action::Write(_)))
+        {
             continue;
         }
-        if let Some(next) = key.ops[i].action.step(state) {
+        let step = op.action.step(state);
+        if let Some(next) = step.filter(|&next| op.definite || next != state) {
             path.push((i, next));
             extend(key, next, open, depth, path, found);
             path.pop();

@@ -11,6 +11,16 @@
 //! placed, the history is linearizable and the indeterminate operations left over are taken
 //! not to have happened.
 //!
+//! Two prunings of our own, which change no verdict. An indeterminate operation can be
+//! dropped from any linearization if it leaves the register as it was, or if nothing
+//! observes its effect (the op after it is a write, which overwrites the register without
+//! looking, or there is no op after it): every other op still sees the same states. So an
+//! indeterminate op is only tried where it changes the register, and the op linearized right
+//! after it must be a read or a CAS; a write there is not tried. Without them, every
+//! indeterminate write would be tried at every point of the key's history, and an invalid
+//! key with a handful of them exhausts any budget. Whether the last op placed was
+//! indeterminate is part of the configuration.
+//!
 //! The linearized set is a bitset with the `ok` operations numbered in order of completion
 //! and the indeterminate ones after them; in the memo it is trimmed to the words past the
 //! leading run of linearized `ok` operations, so a configuration costs a few words however
@@ -22,9 +32,10 @@
 //! and a few of those configurations with the calls still open before the failing op's
 //! return, from which the report builds the final paths.
 
+use super::events::{List, HEAD, NONE};
 use super::memo::ConfigSet;
 use super::prepare::KeyOp;
-use super::register::{State, NIL};
+use super::register::{Action, State, NIL};
 use super::Budget;
 
 /// What the search decided for one key.
@@ -70,104 +81,6 @@ const FRONTIER_KEPT: usize = 10;
 /// Distinct frontier states kept for the explanation.
 const STATES_KEPT: usize = 64;
 
-const NONE: u32 = u32::MAX;
-const HEAD: u32 = 0;
-
-#[derive(Debug, Clone, Copy)]
-struct Node {
-    prev: u32,
-    next: u32,
-    /// The partner node: a call's return, a return's call.
-    partner: u32,
-    op: u32,
-    is_call: bool,
-}
-
-/// The event list, with lift and unlift as in dancing links.
-struct List {
-    nodes: Vec<Node>,
-}
-
-impl List {
-    fn unlink(&mut self, n: u32) {
-        let Node { prev, next, .. } = self.nodes[n as usize];
-        self.nodes[prev as usize].next = next;
-        if next != NONE {
-            self.nodes[next as usize].prev = prev;
-        }
-    }
-
-    fn relink(&mut self, n: u32) {
-        let Node { prev, next, .. } = self.nodes[n as usize];
-        self.nodes[prev as usize].next = n;
-        if next != NONE {
-            self.nodes[next as usize].prev = n;
-        }
-    }
-
-    /// Removes a call and its return.
-    fn lift(&mut self, call: u32) {
-        self.unlink(call);
-        self.unlink(self.nodes[call as usize].partner);
-    }
-
-    /// Puts back the most recently lifted call and its return where they were.
-    fn unlift(&mut self, call: u32) {
-        self.relink(self.nodes[call as usize].partner);
-        self.relink(call);
-    }
-}
-
-/// Builds the list: calls and `ok` returns in history order, indeterminate returns last.
-fn build_list(ops: &[KeyOp]) -> List {
-    let mut events: Vec<(usize, u32, bool)> = Vec::with_capacity(ops.len() * 2);
-    for (i, op) in ops.iter().enumerate() {
-        events.push((op.invoked, i as u32, true));
-        if let Some(done) = op.completed {
-            events.push((done, i as u32, false));
-        }
-    }
-    events.sort_unstable_by_key(|e| e.0);
-    events.extend(
-        ops.iter()
-            .enumerate()
-            .filter(|(_, op)| op.completed.is_none())
-            .map(|(i, _)| (usize::MAX, i as u32, false)),
-    );
-    let mut nodes = Vec::with_capacity(events.len() + 1);
-    nodes.push(Node {
-        prev: NONE,
-        next: 1,
-        partner: NONE,
-        op: NONE,
-        is_call: false,
-    });
-    let mut call_node = vec![NONE; ops.len()];
-    for (n, &(_, op, is_call)) in events.iter().enumerate() {
-        let id = n as u32 + 1;
-        let partner = if is_call {
-            call_node[op as usize] = id;
-            NONE
-        } else {
-            call_node[op as usize]
-        };
-        if !is_call {
-            nodes[partner as usize].partner = id;
-        }
-        nodes.push(Node {
-            prev: id - 1,
-            next: if n + 1 == events.len() { NONE } else { id + 1 },
-            partner,
-            op,
-            is_call,
-        });
-    }
-    if events.is_empty() {
-        nodes[0].next = NONE;
-    }
-    List { nodes }
-}
-
 /// The linearized set: `ok` operations by completion order in the first `ok_words` words,
 /// indeterminate ones after.
 struct Linearized {
@@ -188,14 +101,14 @@ impl Linearized {
         self.words[bit as usize / 64] & (1 << (bit % 64)) != 0
     }
 
-    /// The memo's key: `[state | lead << 32, ok length, ok words past the lead..., info
-    /// words...]`, trailing zero words dropped from both parts.
-    fn encode(&self, state: State, prefix: usize, into: &mut Vec<u64>) {
+    /// The memo's key: `[state | lead << 32 | after_info << 63, ok length, ok words past the
+    /// lead..., info words...]`, trailing zero words dropped from both parts.
+    fn encode(&self, state: State, prefix: usize, after_info: bool, into: &mut Vec<u64>) {
         let lead = prefix / 64;
         let ok = trimmed(&self.words[lead.min(self.ok_words)..self.ok_words]);
         let info = trimmed(&self.words[self.ok_words..]);
         into.clear();
-        into.push(u64::from(state) | (lead as u64) << 32);
+        into.push(u64::from(state) | (lead as u64) << 32 | u64::from(after_info) << 63);
         into.push(ok.len() as u64);
         into.extend_from_slice(ok);
         into.extend_from_slice(info);
@@ -212,6 +125,7 @@ struct Frame {
     call: u32,
     state: State,
     prefix: usize,
+    after_info: bool,
 }
 
 /// Searches one key's operations for a linearization.
@@ -237,7 +151,7 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
         return (Verdict::Linearizable, effort);
     }
 
-    let mut list = build_list(ops);
+    let mut list = List::of(ops);
     let mut linearized = Linearized {
         words: vec![0; ok_words + info.div_ceil(64)],
         ok_words,
@@ -248,6 +162,8 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
     let mut state = NIL;
     let mut prefix = 0usize;
     let mut ok_left = ok_count;
+    // The last op linearized was indeterminate: the next must observe the register.
+    let mut after_info = false;
     let mut best = Best::default();
     best.reached(0, NIL, &list, &ok_by_rank, ops);
     let mut cursor = list.nodes[HEAD as usize].next;
@@ -266,13 +182,24 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
         let node = list.nodes[cursor as usize];
         if node.is_call {
             let op = node.op as usize;
-            if let Some(next_state) = ops[op].action.step(state) {
+            let observes = !matches!(ops[op].action, Action::Write(_));
+            let step = if after_info && !observes {
+                None
+            } else {
+                let definite = ops[op].definite;
+                ops[op]
+                    .action
+                    .step(state)
+                    .filter(|&next| definite || next != state)
+            };
+            if let Some(next_state) = step {
                 linearized.set(bit[op]);
                 let mut next_prefix = prefix;
                 while next_prefix < ok_count && linearized.has(next_prefix as u32) {
                     next_prefix += 1;
                 }
-                linearized.encode(next_state, next_prefix, &mut key);
+                let next_after_info = !ops[op].definite;
+                linearized.encode(next_state, next_prefix, next_after_info, &mut key);
                 match memo.insert(&key) {
                     Err(_) => {
                         return unknown(
@@ -299,9 +226,11 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
                             call: cursor,
                             state,
                             prefix,
+                            after_info,
                         });
                         state = next_state;
                         prefix = next_prefix;
+                        after_info = next_after_info;
                         if ops[op].definite {
                             ok_left -= 1;
                             if ok_left == 0 {
@@ -333,6 +262,7 @@ pub fn search(ops: &[KeyOp], budget: &Budget) -> (Verdict, Effort) {
             }
             state = frame.state;
             prefix = frame.prefix;
+            after_info = frame.after_info;
             list.unlift(frame.call);
             cursor = list.nodes[frame.call as usize].next;
         }

@@ -349,3 +349,32 @@ fn a_generated_maelstrom_run_is_valid_over_many_keys() {
     let keys = c.results["results"].as_object().unwrap().len();
     assert!(keys >= 2, "only {keys} key(s)");
 }
+
+#[test]
+fn a_corrupted_read_in_a_generated_run_is_found_and_named() {
+    let mut h = lin_kv_history(5, 1000, 5, 10, 3);
+    // The last ok read of the first key returns 7, a value nobody writes: the search has to
+    // rule out every placement of the key's 2,000-odd earlier ops and indeterminate ones.
+    let read = h
+        .iter()
+        .rposition(|op| {
+            op.kind == crate::history::OpType::Ok && op.f == "read" && op.value[0] == json!(0)
+        })
+        .unwrap();
+    h[read].value = json!([0, 7]);
+    let c = check(&h);
+    // The shape that needs the search's own prunings to be decided within the budget.
+    let infos = h
+        .iter()
+        .filter(|op| op.kind == crate::history::OpType::Info && op.value[0] == json!(0))
+        .count();
+    assert!(infos >= 10, "only {infos} indeterminate ops on key 0");
+    assert_eq!(c.validity, Validity::Invalid);
+    assert_eq!(c.results["failures"], json!([0]));
+    let lin = &c.results["results"]["0"]["linearizable"];
+    assert_eq!(lin["op"]["index"], json!(read));
+    assert!(lin["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("returned 7, but the register could only hold"));
+}
