@@ -37,8 +37,8 @@ impl New {
             println!("wrote {}", path.display());
         }
         println!(
-            "next: fill in workloads/{name}/src/lib.rs, then `cargo xtask build` and \
-             `cargo xtask test {name}`",
+            "next: fill in workloads/{name}/src/lib.rs, then try one node with \
+             `cargo run -p {name}`, and `cargo xtask build` and `cargo xtask test {name}`",
             name = self.name
         );
         Ok(ExitCode::SUCCESS)
