@@ -1,7 +1,8 @@
 # `make <challenge>` runs that Gossip Glomers challenge's Maelstrom suites, under the target
-# names of the project's founding README; `make help` lists them. Every target is one cargo
-# line, so the xtask stays the one place that knows the suites (`cargo xtask list`), and a
-# test (workloads/tests/it/makefile.rs) fails when a target names a suite that is gone.
+# names of the project's founding README; `make help` (or plain `make`) lists them. Each
+# target runs one cargo line, so the xtask stays the one place that knows the suites
+# (`cargo xtask list`), and a test (workloads/tests/it/makefile.rs) fails when a target
+# names a suite that is gone.
 
 .DEFAULT_GOAL := help
 .PHONY: help all test echoer unique-id snb mnb ftb eb-one eb-two goc sn-kafka mn-kafka eff-kafka txn-ru txn-rc

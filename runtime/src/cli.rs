@@ -36,8 +36,8 @@ pub enum Invocation {
 /// Decides what to run among the `registered` workload names. Positional arguments after the
 /// workload (Maelstrom passes a test's stray arguments to the binary) are left to the
 /// workload and do not change the choice. The only workload linked is chosen last, when
-/// nothing names a workload at all: an argument or `$GLOMERS_WORKLOAD` naming none is
-/// refused rather than overridden, since a typo must not start some other node.
+/// nothing names a workload at all; it never overrides an argument or `$GLOMERS_WORKLOAD`
+/// that names none, since a typo must not quietly start a node.
 pub fn select(args: &[String], env: Option<&str>, registered: &[&str]) -> Invocation {
     let is_known = |name: &str| registered.contains(&name);
     let first = args.get(1).map(String::as_str);
@@ -213,7 +213,8 @@ mod tests {
     }
 
     /// A workload crate's own binary links that crate alone: one workload needs no name
-    /// wherever the binary lies, several need one, and a wrong name is never overridden.
+    /// whatever the binary's file is called, several need one (the binary's own name serves),
+    /// and the sole workload never stands in for a wrong name.
     #[test]
     fn a_crate_binary_runs_its_sole_workload_and_names_one_of_several() {
         let sole: &[&str] = &["echo"];
