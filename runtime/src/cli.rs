@@ -1,7 +1,10 @@
-//! `runtime::main()`: the shared binary's entry point. It picks the workload named by
+//! `runtime::main()`: the entry point of every node binary. It picks the workload named by
 //! argv[1], else `$GLOMERS_WORKLOAD`, else the binary's own file name (Maelstrom's `--bin`
-//! takes no arguments, so `cargo xtask build` lays out one link per workload), then runs
-//! that workload's node on stdin/stdout. `--list` and `--list --json` describe the registry.
+//! takes no arguments, so `cargo xtask build` lays out one link per workload), else the only
+//! workload linked in, then runs that workload's node on stdin/stdout. The last rule serves
+//! a workload crate's own binary (`cargo run -p echo`), which links that crate alone; the
+//! shared `glomers` binary links them all and needs a name. `--list` and `--list --json`
+//! describe the registry.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,9 +33,13 @@ pub enum Invocation {
     Missing,
 }
 
-/// Decides what to run. Positional arguments after the workload (Maelstrom passes a test's
-/// stray arguments to the binary) are left to the workload and do not change the choice.
-pub fn select(args: &[String], env: Option<&str>, is_known: impl Fn(&str) -> bool) -> Invocation {
+/// Decides what to run among the `registered` workload names. Positional arguments after the
+/// workload (Maelstrom passes a test's stray arguments to the binary) are left to the
+/// workload and do not change the choice. The only workload linked is chosen last, when
+/// nothing names a workload at all; it never overrides an argument or `$GLOMERS_WORKLOAD`
+/// that names none, since a typo must not quietly start a node.
+pub fn select(args: &[String], env: Option<&str>, registered: &[&str]) -> Invocation {
+    let is_known = |name: &str| registered.contains(&name);
     let first = args.get(1).map(String::as_str);
     match first {
         Some("--list") => {
@@ -59,19 +66,31 @@ pub fn select(args: &[String], env: Option<&str>, is_known: impl Fn(&str) -> boo
     if is_known(program) {
         return Invocation::Run(program.to_owned());
     }
-    match first {
-        Some(name) => Invocation::Unknown(name.to_owned()),
-        None if program != BINARY_NAME => Invocation::Unknown(program.to_owned()),
-        None => Invocation::Missing,
+    match (first, registered) {
+        (Some(name), _) => Invocation::Unknown(name.to_owned()),
+        (None, [sole]) => Invocation::Run((*sole).to_owned()),
+        (None, _) if program != BINARY_NAME => Invocation::Unknown(program.to_owned()),
+        (None, _) => Invocation::Missing,
     }
 }
 
-/// The shared binary's `main`.
+/// The `main` of the shared binary and of each workload crate's own binary.
 pub fn main() -> ExitCode {
     crate::logging::init();
     let args: Vec<String> = std::env::args().collect();
     let env = std::env::var(WORKLOAD_ENV).ok();
-    let invocation = select(&args, env.as_deref(), |name| registry::lookup(name).is_ok());
+    // A broken registry (a duplicate name) selects nothing here and is reported by `run`.
+    let registered: Vec<&str> = registry::workloads()
+        .map(|workloads| workloads.iter().map(|w| w.name).collect())
+        .unwrap_or_default();
+    let invocation = select(&args, env.as_deref(), &registered);
+    if let (Invocation::Run(chosen), Some(ignored)) = (&invocation, args.get(1)) {
+        // Stray arguments are Maelstrom's doing, but `cargo run -p kafka -- kafak-lean` is a
+        // typo that would otherwise start `kafka` without a word.
+        if ignored != chosen {
+            tracing::warn!("`{ignored}` names no workload; running `{chosen}`");
+        }
+    }
     match run(invocation) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -118,6 +137,8 @@ fn help(workloads: &[&registry::Workload]) -> String {
          usage: glomers <workload>            run a workload\n\
          \x20      GLOMERS_WORKLOAD=<w> glomers  the same, for Maelstrom's argument-less --bin\n\
          \x20      <link named after a workload> the same, chosen by argv[0]\n\
+         \x20      cargo run -p <crate> [-- <w>] a workload crate's own node; <w> picks one of\n\
+         \x20                                    its workloads when it registers several\n\
          \x20      glomers --list [--json]       list workloads (and their suites)\n\n\
          Logs go to stderr; raise them with GLOMERS_LOG=debug.\n\nworkloads:\n",
     );
@@ -135,9 +156,8 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
-    fn known(name: &str) -> bool {
-        matches!(name, "echo" | "unique-ids")
-    }
+    /// What the shared binary links, in these tests.
+    const SHARED: &[&str] = &["echo", "unique-ids"];
 
     #[test]
     fn chooses_argv1_then_env_then_argv0() {
@@ -185,9 +205,97 @@ mod tests {
         ];
         for (argv, env, expected) in table {
             assert_eq!(
-                &select(&args(argv), *env, known),
+                &select(&args(argv), *env, SHARED),
                 expected,
                 "{argv:?} {env:?}"
+            );
+        }
+    }
+
+    /// A workload crate's own binary links that crate alone: one workload needs no name
+    /// whatever the binary's file is called, several need one (the binary's own name serves),
+    /// and the sole workload never stands in for a wrong name.
+    #[test]
+    fn a_crate_binary_runs_its_sole_workload_and_names_one_of_several() {
+        let sole: &[&str] = &["echo"];
+        let several: &[&str] = &["kafka", "kafka-lean"];
+        /// argv, `$GLOMERS_WORKLOAD`, the workloads linked in, and the choice.
+        type Case = (
+            &'static [&'static str],
+            Option<&'static str>,
+            &'static [&'static str],
+            Invocation,
+        );
+        let table: &[Case] = &[
+            (
+                &["target/debug/echo"],
+                None,
+                sole,
+                Invocation::Run("echo".into()),
+            ),
+            (
+                &["/tmp/renamed"],
+                None,
+                sole,
+                Invocation::Run("echo".into()),
+            ),
+            (
+                &["/tmp/renamed"],
+                Some(""),
+                sole,
+                Invocation::Run("echo".into()),
+            ),
+            (
+                &["/tmp/renamed", "ehco"],
+                None,
+                sole,
+                Invocation::Unknown("ehco".into()),
+            ),
+            (
+                &["/tmp/renamed"],
+                Some("ehco"),
+                sole,
+                Invocation::Unknown("ehco".into()),
+            ),
+            (
+                &["target/debug/echo"],
+                Some("ehco"),
+                sole,
+                Invocation::Unknown("ehco".into()),
+            ),
+            (&["glomers"], None, sole, Invocation::Run("echo".into())),
+            (
+                &["target/debug/kafka"],
+                None,
+                several,
+                Invocation::Run("kafka".into()),
+            ),
+            (
+                &["target/debug/kafka", "kafka-lean"],
+                None,
+                several,
+                Invocation::Run("kafka-lean".into()),
+            ),
+            (
+                &["target/debug/kafka"],
+                Some("kafka-lean"),
+                several,
+                Invocation::Run("kafka-lean".into()),
+            ),
+            (
+                &["/tmp/renamed"],
+                None,
+                several,
+                Invocation::Unknown("renamed".into()),
+            ),
+            (&["glomers"], None, several, Invocation::Missing),
+            (&["glomers"], None, &[], Invocation::Missing),
+        ];
+        for (argv, env, registered, expected) in table {
+            assert_eq!(
+                &select(&args(argv), *env, registered),
+                expected,
+                "{argv:?} {env:?} {registered:?}"
             );
         }
     }

@@ -1,5 +1,6 @@
 //! `cargo xtask new <name>`: scaffolds a workload crate in the shape of `workloads/echo` (top
-//! doc, payload enum, node state, handler, registration with suites) and links it in: a member
+//! doc, payload enum, node state, handler, registration with suites, and the `main.rs` that
+//! `cargo run -p <name>` runs) and links it in: a member
 //! line in the root `Cargo.toml`, a dependency of `glomers` in `workloads/Cargo.toml`, and the
 //! `extern crate <name> as _;` line in `workloads/src/main.rs` without which rustc would drop
 //! the crate and its registration.
@@ -18,7 +19,7 @@ use crate::project::Project;
 
 mod template;
 
-use template::{library, MANIFEST};
+use template::{binary, library, MANIFEST};
 
 /// Scaffold a new workload crate under workloads/ and link it into glomers.
 #[derive(Debug, Args)]
@@ -36,8 +37,8 @@ impl New {
             println!("wrote {}", path.display());
         }
         println!(
-            "next: fill in workloads/{name}/src/lib.rs, then `cargo xtask build` and \
-             `cargo xtask test {name}`",
+            "next: fill in workloads/{name}/src/lib.rs, then try one node with \
+             `cargo run -p {name}`, and `cargo xtask build` and `cargo xtask test {name}`",
             name = self.name
         );
         Ok(ExitCode::SUCCESS)
@@ -45,7 +46,9 @@ impl New {
 }
 
 /// Names a workload crate may not take: the workspace's other crates, the template's own
-/// dependencies, and the crates every Rust program already has.
+/// dependencies, the crates every Rust program already has, and the folders beside the
+/// crate's binary in `target/<profile>/` (cargo's own, and the node links of `cargo xtask
+/// build`), which a binary of that name would collide with.
 const RESERVED: &[&str] = &[
     "runtime",
     "glomers",
@@ -53,6 +56,11 @@ const RESERVED: &[&str] = &[
     "sim",
     "checkers",
     "src",
+    "nodes",
+    "build",
+    "deps",
+    "examples",
+    "incremental",
     "serde",
     "serde-json",
     "async-trait",
@@ -80,18 +88,20 @@ pub fn scaffold(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
     let main_path = root.join("workloads/src/main.rs");
     let members = edit(&members_path, |text| add_member(text, name))?;
     let deps = edit(&deps_path, |text| add_dependency(text, name))?;
-    let main = edit(&main_path, |text| add_extern_crate(text, &ident))?;
+    let shared_main = edit(&main_path, |text| add_extern_crate(text, &ident))?;
 
     let manifest = crate_dir.join("Cargo.toml");
     let lib = crate_dir.join("src/lib.rs");
+    let main = crate_dir.join("src/main.rs");
     fs::create_dir_all(crate_dir.join("src"))
         .with_context(|| format!("could not create {}", crate_dir.display()))?;
     let files = [
         (manifest, MANIFEST.replace("{name}", name)),
         (lib, library(name)),
+        (main, binary(name)),
         (members_path, members),
         (deps_path, deps),
-        (main_path, main),
+        (main_path, shared_main),
     ];
     for (path, text) in &files {
         fs::write(path, text).with_context(|| format!("could not write {}", path.display()))?;
@@ -263,7 +273,7 @@ mod tests {
         // A name no real workload will take, since the scratch files are copies of the real ones.
         let written = scaffold(root, "zz-probe-9").unwrap();
 
-        assert_eq!(written.len(), 5);
+        assert_eq!(written.len(), 6);
         let lib = read(root, "workloads/zz-probe-9/src/lib.rs");
         assert!(
             lib.contains("pub struct ZzProbe9Node;") && lib.contains("name: \"zz-probe-9\""),
@@ -273,7 +283,14 @@ mod tests {
             lib.contains("\"zz_probe_9_ok is a reply, not a request\""),
             "{lib}"
         );
-        assert!(read(root, "workloads/zz-probe-9/Cargo.toml").contains("name = \"zz-probe-9\""));
+        let manifest = read(root, "workloads/zz-probe-9/Cargo.toml");
+        assert!(manifest.contains("name = \"zz-probe-9\""), "{manifest}");
+        assert!(
+            manifest.contains("[[bin]]\nname = \"zz-probe-9\"\npath = \"src/main.rs\""),
+            "{manifest}"
+        );
+        let bin = read(root, "workloads/zz-probe-9/src/main.rs");
+        assert!(bin.contains("\nextern crate zz_probe_9 as _;\n"), "{bin}");
         let members = read(root, "Cargo.toml");
         assert!(
             members.contains("    \"workloads/zz-probe-9\",\n"),
@@ -294,7 +311,7 @@ mod tests {
         let temp = scratch();
         let root = temp.path();
         for bad in [
-            "GSet", "g_set", "-g", "g--set", "1set", "", "runtime", "core",
+            "GSet", "g_set", "-g", "g--set", "1set", "", "runtime", "core", "nodes",
         ] {
             assert!(scaffold(root, bad).is_err(), "`{bad}` was accepted");
         }

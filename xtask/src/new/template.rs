@@ -1,6 +1,8 @@
-//! The files `cargo xtask new` writes for a workload crate: its manifest and a `lib.rs` in the
+//! The files `cargo xtask new` writes for a workload crate: its manifest, a `lib.rs` in the
 //! shape of `workloads/echo`, with a request named after the workload so that it builds and
-//! answers from the start. A test holds the template to echo, so it follows the runtime's API.
+//! answers from the start, and the `main.rs` behind `cargo run -p <name>`. Tests hold the
+//! template to echo, so it follows the runtime's API, and hold every workload crate to the
+//! template's binary, so `cargo run -p <name>` works for each.
 
 /// The crate manifest, the same as `workloads/echo/Cargo.toml`.
 pub const MANIFEST: &str = r#"[package]
@@ -19,6 +21,35 @@ inventory.workspace = true
 
 [lints]
 workspace = true
+
+# `cargo run -p {name}` runs this crate's node alone (src/main.rs). The bin takes the lib's
+# name, as cargo's default layout does, with `doc = false` since both would document into
+# target/doc/<name>/, and `test = false` since main.rs holds no tests to build.
+[[bin]]
+name = "{name}"
+path = "src/main.rs"
+doc = false
+test = false
+"#;
+
+/// The crate's `src/main.rs`: the binary of `cargo run -p <name>`.
+pub fn binary(name: &str) -> String {
+    BINARY
+        .replace("{name}", name)
+        .replace("{ident}", &name.replace('-', "_"))
+}
+
+const BINARY: &str = r#"//! `cargo run -p {name}`: this crate's node on stdin/stdout, without the shared `glomers`
+//! binary. It links this crate alone, so `runtime::main()` needs no workload name unless the
+//! crate registers several (then argv[1], `$GLOMERS_WORKLOAD` or the binary's own name picks
+//! one). rustc drops a crate nothing references, and its registration with it, hence the
+//! `extern crate` line.
+
+extern crate {ident} as _;
+
+fn main() -> std::process::ExitCode {
+    runtime::main()
+}
 "#;
 
 /// The crate's `lib.rs`: echo's shape with a request named after the workload, so it builds and
@@ -99,6 +130,14 @@ mod tests {
     use super::*;
     use crate::project::Project;
 
+    /// The part of [`MANIFEST`] that declares the binary; every workload crate's manifest has it.
+    fn bin_section(name: &str) -> String {
+        let start = MANIFEST
+            .find("# `cargo run -p {name}`")
+            .expect("MANIFEST declares the bin after a comment naming `cargo run`");
+        MANIFEST[start..].replace("{name}", name)
+    }
+
     /// The template must follow echo, the workload it copies: when echo's imports or its
     /// registration change with the runtime, this fails until the template follows.
     #[test]
@@ -127,5 +166,37 @@ mod tests {
         }
         let manifest = fs::read_to_string(root.join("workloads/echo/Cargo.toml")).unwrap();
         assert_eq!(MANIFEST.replace("{name}", "echo"), manifest);
+    }
+
+    /// `cargo run -p <name>` must run every workload crate's node, so each has the binary
+    /// `cargo xtask new` writes: a forgotten or stale one fails here with the fix.
+    #[test]
+    fn every_workload_crate_has_the_binary_new_writes() {
+        let workloads = Project::locate().unwrap().root.join("workloads");
+        let mut checked = 0;
+        for entry in fs::read_dir(&workloads).unwrap() {
+            let dir = entry.unwrap().path();
+            let Ok(manifest) = fs::read_to_string(dir.join("Cargo.toml")) else {
+                continue;
+            };
+            let name = dir.file_name().unwrap().to_str().unwrap();
+            let main = fs::read_to_string(dir.join("src/main.rs")).unwrap_or_default();
+            assert_eq!(
+                main,
+                binary(name),
+                "workloads/{name}/src/main.rs must be the binary `cargo xtask new` writes \
+                 (xtask/src/new/template.rs, `binary`)"
+            );
+            assert!(
+                manifest.contains(&bin_section(name)),
+                "workloads/{name}/Cargo.toml must declare its bin as `cargo xtask new` does:\n{}",
+                bin_section(name)
+            );
+            checked += 1;
+        }
+        assert!(
+            checked >= 8,
+            "found only {checked} workload crates in {workloads:?}"
+        );
     }
 }

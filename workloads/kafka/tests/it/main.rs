@@ -1,7 +1,9 @@
 //! Both kafka handlers driven through an in-memory cluster (nodes, router, lin-kv), the
 //! way Maelstrom drives them: offsets, polls, commits, concurrency, lost messages, and
-//! what `kafka-lean` spends in server messages.
+//! what `kafka-lean` spends in server messages; and how the crate's own binary (the one
+//! `cargo run -p kafka` runs) picks between the two.
 
+mod binary;
 mod cluster;
 mod lean;
 mod linear;
