@@ -24,8 +24,13 @@ use crate::project::Project;
 const RAFT: &str = "lin-kv";
 const PROXY: &str = "lin-kv-proxy";
 
-/// Rates tried for the highest valid rate, on 5 nodes without partitions.
-const RATES: [u32; 4] = [200, 500, 1000, 2000];
+/// Rates tried for the highest valid rate, on 5 nodes without partitions, with
+/// `--concurrency 10n` (50 clients), since 10 clients saturate near 140 ops/s.
+const RATES: [u32; 4] = [250, 500, 1000, 2000];
+
+/// Clients per node in the comparison and in the sweep (lin-kv needs a multiple of 2).
+const COMPARISON_CLIENTS: u32 = 2;
+const SWEEP_CLIENTS: u32 = 10;
 
 /// One command line of the comparison.
 #[derive(Debug, Clone, Copy)]
@@ -33,12 +38,16 @@ struct Shape {
     nodes: u32,
     partitions: bool,
     rate: u32,
+    clients_per_node: u32,
 }
 
 impl Shape {
     fn id(self) -> String {
         let faults = if self.partitions { "-partition" } else { "" };
-        format!("{}n-rate{}{faults}", self.nodes, self.rate)
+        format!(
+            "{}n-rate{}-c{}n{faults}",
+            self.nodes, self.rate, self.clients_per_node
+        )
     }
 
     fn args(self) -> Vec<String> {
@@ -50,7 +59,7 @@ impl Shape {
             "--rate".into(),
             self.rate.to_string(),
             "--concurrency".into(),
-            "2n".into(),
+            format!("{}n", self.clients_per_node),
             "--latency".into(),
             "10".into(),
         ]
@@ -85,6 +94,7 @@ pub fn bench(project: &Project, runs: u32) -> Result<ExitCode> {
                 nodes,
                 partitions,
                 rate: 100,
+                clients_per_node: COMPARISON_CLIENTS,
             })
         })
         .collect();
@@ -105,6 +115,7 @@ pub fn bench(project: &Project, runs: u32) -> Result<ExitCode> {
             nodes: 5,
             partitions: false,
             rate,
+            clients_per_node: SWEEP_CLIENTS,
         };
         let outcome = run_entries(project, &[shape.entry(RAFT)], 1, Seeds::Numbered, |_, o| {
             println!("{}", run_line(&o));
@@ -170,7 +181,7 @@ fn render(pairs: &[(Shape, Vec<Outcome>, Vec<Outcome>)], sweep: &[(u32, Outcome)
             figure(median(proxy.iter().filter_map(|o| o.ok_latency_ms?.p99)), 1),
         );
     }
-    text.push_str("\nRaft on 5 nodes at rising rates (latency 10, no partitions)\n| rate | verdict | ops | availability | msgs/op | ok p50 / p99 ms |\n|---|---|---|---|---|---|\n");
+    text.push_str("\nRaft on 5 nodes at rising rates (latency 10, no partitions, 50 clients)\n| rate | verdict | ops | availability | msgs/op | ok p50 / p99 ms |\n|---|---|---|---|---|---|\n");
     for (rate, o) in sweep {
         let _ = writeln!(
             text,
