@@ -28,6 +28,7 @@
 //! - [`net`]: the network: ids, latency, partitions, delivery.
 //! - [`latency`]: latency distributions.
 //! - [`process`]: node processes and their pipes.
+//! - [`wire`]: what Maelstrom's parser accepts from a node's stdout.
 //! - [`journal`]: the message journal.
 //! - [`recorder`]: the history as it happens.
 //! - [`judge`]: composing the checkers into the results tree.
@@ -62,6 +63,7 @@ pub mod runner;
 pub mod scheduler;
 pub mod services;
 pub mod store;
+pub mod wire;
 pub mod workers;
 pub mod workload;
 
