@@ -529,6 +529,8 @@ Maelstrom `test` options:
       --log-stderr          copy node stderr to the console
   our own:
       --seed N              replay the random choices of an earlier run
+      --maelstrom-version V 0.2.3 or 0.2.4 (default): whose kafka generator and Elle
+                            output to reproduce
 ";
 
 #[cfg(test)]

@@ -214,5 +214,7 @@ mod tests {
         ] {
             assert_eq!(body(&line(fatal)), None, "{fatal}");
         }
+        assert_eq!(body(&line("  null")).as_deref(), Some("{}"), "space before");
+        assert_eq!(body(&line(" 7 ")), None, "spaces around");
     }
 }
