@@ -13,6 +13,7 @@
 //! Modules, from the command line down to the bytes:
 //! - [`cli`]: `cargo xtask sim`: summary, banner, exit status.
 //! - [`options`]: Maelstrom's `test` options.
+//! - [`version`]: which Maelstrom release is reproduced.
 //! - [`request`]: a run request to options, workload and binary; the replay command.
 //! - [`runner`]: one run's lifecycle, from services to results.
 //! - [`cluster`]: spawning the nodes, `init`, setup clients.
@@ -28,6 +29,7 @@
 //! - [`net`]: the network: ids, latency, partitions, delivery.
 //! - [`latency`]: latency distributions.
 //! - [`process`]: node processes and their pipes.
+//! - [`wire`]: what Maelstrom's parser accepts from a node's stdout.
 //! - [`journal`]: the message journal.
 //! - [`recorder`]: the history as it happens.
 //! - [`judge`]: composing the checkers into the results tree.
@@ -62,6 +64,8 @@ pub mod runner;
 pub mod scheduler;
 pub mod services;
 pub mod store;
+pub mod version;
+pub mod wire;
 pub mod workers;
 pub mod workload;
 

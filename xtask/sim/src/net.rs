@@ -1,23 +1,27 @@
-//! The simulated network (spec §1.3, §4.4): who is registered, message ids, latency,
-//! partitions, delivery, and the journal.
+//! The simulated network (spec §1.3, §4.4, errata 1): who is registered, message ids,
+//! latency, partitions, delivery, and the journal.
 //!
 //! Every message gets a network id (from 0, global per test) that is delivered as the
-//! top-level `id`. A message whose endpoints are both non-clients is held for a sampled
-//! latency; all others are delivered at once, on the sender's thread (checked against the
-//! partition then, though grudges never name clients or services anyway).
+//! top-level `id`. A message whose endpoints are both non-clients is given a sampled latency;
+//! client traffic gets none. Messages to a client are delivered at once, on the sender's
+//! thread: Maelstrom's client queues only ever hold zero-delay messages, so nothing makes them
+//! wait.
 //!
-//! Held messages model Maelstrom's per-destination delivery thread (§4.4), which *takes* the
-//! earliest-deadline message off the destination's queue, checks the partition table, then
-//! sleeps until that deadline and delivers, and only then takes the next. Here each
-//! destination has a queue of waiting messages and at most one *taken* message. A message is
-//! taken when it arrives at an idle destination, or when the previous taken message for its
-//! destination is delivered; the partition is checked at that moment and the decision travels
-//! with it, so a partition that starts after a message was taken does not stop it, and a heal
-//! does not save a message that was taken while blocked. Taken messages (one per destination)
-//! wait in one deadline heap served by one delivery thread that sleeps on a condition variable
-//! until the earliest deadline (no polling), so delivery precision is as before; like
-//! Maelstrom's, a destination's later-taken message waits behind its current one even if its
-//! own deadline is earlier. A blocked message is journaled as sent and never as received.
+//! Every message to a node or service goes through a model of Maelstrom's per-destination
+//! delivery thread (§4.4), which *takes* the earliest-deadline message off the destination's
+//! one queue, checks the partition table, then sleeps until that deadline and delivers, and
+//! only then takes the next. Here each destination has a queue of waiting messages and at most
+//! one *taken* message. A message is taken when it arrives at an idle destination, or when the
+//! previous taken message for its destination is delivered; the partition is checked at that
+//! moment and the decision travels with it, so a partition that starts after a message was
+//! taken does not stop it, and a heal does not save a message that was taken while blocked.
+//! Zero-delay messages (client requests, and server messages whose sampled latency is 0) join
+//! the same queue: at an idle destination they are delivered at once, but while the
+//! destination's thread sleeps on a taken message they wait for it, as on Maelstrom, where a
+//! client request can wait up to one `--latency` behind a peer's message. Taken messages (one
+//! per destination) wait in one deadline heap served by one delivery thread that sleeps on a
+//! condition variable until the earliest deadline (no polling). A blocked message is
+//! journaled as sent and never as received.
 
 use crate::journal::Journal;
 use crate::latency::Latency;
@@ -45,7 +49,8 @@ pub struct Envelope {
 pub struct Outgoing {
     /// `{"id":..,"src":..,"dest":..,"body":..}` and a newline.
     pub line: Vec<u8>,
-    /// When the message is due (send time plus its latency); `None` for client traffic.
+    /// When the message is due (send time plus its latency, or when it was taken if that is
+    /// later); `None` for client traffic and for messages delivered the moment they are sent.
     pub due: Option<Instant>,
 }
 
@@ -87,6 +92,8 @@ pub type Grudge = HashMap<String, HashSet<String>>;
 
 struct Held {
     due: Instant,
+    /// Between two non-clients: its lateness is the harness's error (see `metrics`).
+    server: bool,
     id: u64,
     src: String,
     dest: String,
@@ -241,7 +248,8 @@ impl Network {
         } else {
             0
         };
-        if delay == 0 {
+        let waits = !is_client_id(dest) && state.busy.contains(dest);
+        if delay == 0 && !waits {
             if !blocked(&state.grudge, src, dest) {
                 self.deliver(&state, id, src, dest, &body, None);
             }
@@ -253,6 +261,7 @@ impl Network {
                 .or_default()
                 .push(Reverse(Held {
                     due,
+                    server,
                     id,
                     src: src.to_string(),
                     dest: dest.to_string(),
@@ -338,7 +347,8 @@ impl Network {
                 None => state = self.wake.wait(state).expect("network lock poisoned"),
                 Some(Reverse(next)) if next.due <= now => {
                     let Reverse(h) = state.held.pop().expect("peeked message vanished");
-                    self.deliver(&state, h.id, &h.src, &h.dest, &h.body, Some(h.due));
+                    let due = h.server.then_some(h.due);
+                    self.deliver(&state, h.id, &h.src, &h.dest, &h.body, due);
                     self.take_next(&mut state, &h.dest);
                 }
                 Some(Reverse(next)) => {
@@ -515,6 +525,37 @@ mod tests {
             .collect();
         assert!(start.elapsed() >= Duration::from_millis(30));
         assert_eq!(bodies, ["0", "1", "2"]);
+        net.stop();
+        deliverer.join().unwrap();
+    }
+
+    #[test]
+    fn a_client_request_waits_behind_the_message_its_node_has_taken() {
+        let net = network(60);
+        let n1 = net.register_mailbox("n1");
+        net.register("n0", Endpoint::Mailbox(unbounded().0));
+        let (client, client_rx) = net.open_client();
+        let deliverer = {
+            let net = Arc::clone(&net);
+            std::thread::spawn(move || net.run_delivery())
+        };
+        // An idle node gets a client request at once.
+        net.send(&client, "n1", raw(r#""first""#)).unwrap();
+        assert_eq!(n1.try_recv().unwrap().body.get(), r#""first""#);
+        // Now n1's delivery thread sleeps on a peer message for 60 ms ...
+        let start = Instant::now();
+        net.send("n0", "n1", raw(r#""peer""#)).unwrap();
+        // ... so a client request sent meanwhile waits for it, then goes before later peers.
+        net.send(&client, "n1", raw(r#""request""#)).unwrap();
+        net.send("n0", "n1", raw(r#""later peer""#)).unwrap();
+        // A reply to a client never waits, busy node or not.
+        net.send("n1", &client, raw(r#""reply""#)).unwrap();
+        assert_eq!(client_rx.try_recv().unwrap().body.get(), r#""reply""#);
+        let order: Vec<String> = (0..3)
+            .map(|_| n1.recv().unwrap().body.get().to_string())
+            .collect();
+        assert_eq!(order, [r#""peer""#, r#""request""#, r#""later peer""#]);
+        assert!(start.elapsed() >= Duration::from_millis(60));
         net.stop();
         deliverer.join().unwrap();
     }

@@ -5,8 +5,10 @@
 //! word or after `=`. Words that are not options, and every word after `--`, are passed to
 //! the node binary, as Maelstrom does. One published command line (challenge 6c) spells
 //! `--nemesis` with an en dash; Maelstrom silently passes it to the binary, we read it as
-//! the option and say so in [`Options::notes`].
+//! the option and say so in [`Options::notes`]. `--maelstrom-version 0.2.3|0.2.4` is ours too:
+//! which release's generators and checker output to reproduce.
 
+use crate::version::MaelstromVersion;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -76,6 +78,8 @@ pub struct Options {
     pub log_net_send: bool,
     pub log_net_recv: bool,
     pub seed: Option<u64>,
+    /// The Maelstrom release whose generators and checker output are reproduced.
+    pub maelstrom_version: MaelstromVersion,
     /// Things the parser normalised or ignored, to print before the run.
     pub notes: Vec<String>,
 }
@@ -133,6 +137,7 @@ const VALUED: &[&str] = &[
     "--max-writes-per-key",
     "--test-count",
     "--seed",
+    "--maelstrom-version",
     "--username",
     "--password",
     "--ssh-private-key",
@@ -359,6 +364,18 @@ fn build(
             })
         })
         .transpose()?;
+    let maelstrom_version = match last("--maelstrom-version") {
+        None => MaelstromVersion::default(),
+        Some(text) => MaelstromVersion::parse(text).ok_or_else(|| {
+            err(
+                "--maelstrom-version",
+                format!(
+                    "must be {}, got {text:?}",
+                    MaelstromVersion::NAMES.join(" or ")
+                ),
+            )
+        })?,
+    };
     for ignored in ["--username", "--password", "--ssh-private-key"] {
         if last(ignored).is_some() {
             notes.push(format!("{ignored} has no effect in Maelstrom or here"));
@@ -386,6 +403,7 @@ fn build(
         log_net_send: flag("--log-net-send"),
         log_net_recv: flag("--log-net-recv"),
         seed,
+        maelstrom_version,
         notes,
     })
 }
@@ -511,6 +529,8 @@ Maelstrom `test` options:
       --log-stderr          copy node stderr to the console
   our own:
       --seed N              replay the random choices of an earlier run
+      --maelstrom-version V 0.2.3 or 0.2.4 (default): whose kafka generator and Elle
+                            output to reproduce
 ";
 
 #[cfg(test)]
@@ -614,6 +634,19 @@ mod tests {
         assert_eq!(bad("--bin /b --latency-dist exponential"), "--latency-dist");
         assert_eq!(bad("--bin /b --rate"), "--rate");
         assert_eq!(bad("--bin /b -q"), "-q");
+        assert_eq!(
+            bad("--bin /b --maelstrom-version 0.3"),
+            "--maelstrom-version"
+        );
+    }
+
+    #[test]
+    fn the_maelstrom_version_defaults_to_0_2_4() {
+        assert_eq!(run("--bin /b").maelstrom_version, MaelstromVersion::V0_2_4);
+        assert_eq!(
+            run("--bin /b --maelstrom-version 0.2.3").maelstrom_version,
+            MaelstromVersion::V0_2_3
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! reader that validates every stdout line and hands it to the network; and a stderr pump
 //! into `node-logs/<id>.log` that keeps the last lines for error reports.
 //!
-//! **The deaf-node quirk is replicated.** A stdout line that is not JSON, has a key other
-//! than `src`, `dest`, `body`, `id`, or names an endpoint that is not on the network (for
+//! **The deaf-node quirk is replicated.** A stdout line that Maelstrom's parser rejects (see
+//! [`crate::wire`]: not JSON, a key other than `src`, `dest`, `body`, `id`, a body it cannot
+//! read as a map), or that names an endpoint that is not on the network (for
 //! example a late reply to a client that has gone) makes Maelstrom stop reading that node's
 //! stdout for the rest of the test. We do the same, so a node that passes here passes there,
 //! but we say so loudly: on the console, in the node's log, and in the run's results. The
@@ -15,10 +16,9 @@
 
 use crate::metrics::DelayRecorder;
 use crate::net::{Endpoint, Network, Outgoing, SendError};
+use crate::wire;
 use anyhow::Context;
 use crossbeam_channel::{unbounded, Receiver, Sender};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -40,25 +40,6 @@ pub enum NodeEvent {
     Exited { node: String },
     /// The node wrote a line Maelstrom would reject; it is deaf from now on.
     Deaf { node: String, reason: String },
-}
-
-/// The envelope a node may write: exactly these keys (`id` is discarded).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Written {
-    src: String,
-    dest: String,
-    body: Box<RawValue>,
-    /// Optional, but when present an integer: Maelstrom's schema `{id? Int}` rejects a
-    /// present `null`, which a plain `Option` would accept as absent.
-    #[allow(dead_code)]
-    #[serde(default, deserialize_with = "present_int")]
-    id: Option<i64>,
-}
-
-/// A key that, when present, must hold an integer (never `null`).
-fn present_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    i64::deserialize(d).map(Some)
 }
 
 /// The last lines a node wrote to stderr.
@@ -335,8 +316,7 @@ fn read_stdout(
 
 /// Validates one stdout line and sends it.
 fn route(text: &str, net: &Network) -> Result<(), String> {
-    let written: Written =
-        serde_json::from_str(text).map_err(|e| format!("malformed network message ({e})"))?;
+    let written = wire::parse_line(text)?;
     match net.send(&written.src, &written.dest, written.body) {
         Ok(_) | Err(SendError::Closed) => Ok(()),
         Err(refused) => Err(refused.to_string()),
@@ -405,7 +385,8 @@ mod tests {
         let cases = [
             (r#"{"src":"n0","dest":"c0","body":{"type":"x"}}"#, true),
             (r#"{"src":"n0","dest":"c0","body":null,"id":4}"#, true),
-            (r#"{"dest":"c0","src":"n0","body":1}"#, true),
+            (r#"{"dest":"c0","src":"n0","body":[]}"#, true),
+            (r#"{"src":"n0","dest":"c0","body":1}"#, false),
             (r#"{"src":"n0","dest":"c0","body":{},"extra":1}"#, false),
             (r#"{"src":"n0","dest":"c0"}"#, false),
             (r#"{"src":"n0","dest":"c0","body":{},"id":1.5}"#, false),

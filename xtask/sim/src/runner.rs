@@ -61,9 +61,10 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         progress.println(&format!("note: {note}"));
     }
     progress.println(&format!(
-        "sim: {} on {} node(s), seed {seed}",
+        "sim: {} on {} node(s), seed {seed}, as Maelstrom {}",
         workload.name(),
-        opts.nodes.len()
+        opts.nodes.len(),
+        opts.maelstrom_version
     ));
     let dir = RunDir::create(&request.store_root, &request.name)?;
     let opts = Arc::new(opts);
@@ -150,6 +151,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     results["sim"] = json!({
         "seed": seed,
         "replay": replay,
+        "maelstrom-version": opts.maelstrom_version.to_string(),
         "notes": opts.notes,
         "deaf-nodes": deaf,
         // Maelstrom reports no op latencies as numbers; workloads without stable

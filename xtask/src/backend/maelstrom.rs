@@ -19,8 +19,9 @@ use crate::project::Project;
 
 /// How to get Maelstrom, for every message that needs it.
 pub const INSTALL_HINT: &str = "To run suites on the real Maelstrom, install Java 17 \
-    (e.g. `apt-get install openjdk-17-jre-headless`) and gnuplot (`apt-get install gnuplot`), \
-    unpack maelstrom.tar.bz2 from https://github.com/jepsen-io/maelstrom/releases into \
+    (e.g. `apt-get install openjdk-17-jre-headless`), gnuplot and graphviz (`apt-get install \
+    gnuplot graphviz`; without graphviz Elle's transaction checkers end in `unknown`), unpack \
+    maelstrom.tar.bz2 of v0.2.4 from https://github.com/jepsen-io/maelstrom/releases into \
     ./maelstrom/ (so that ./maelstrom/maelstrom exists) or set $MAELSTROM to its `maelstrom` \
     script, then run `cargo xtask test ... --backend maelstrom`.";
 

@@ -8,6 +8,7 @@ pub mod sim;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use ::sim::version::MaelstromVersion;
 use anyhow::{bail, Result};
 use clap::ValueEnum;
 use serde_json::Value;
@@ -58,12 +59,14 @@ impl Backend {
         }
     }
 
-    /// Runs one suite and returns its results tree and run details.
+    /// Runs one suite and returns its results tree and run details; `seed` and
+    /// `maelstrom_version` only apply to the simulator.
     pub fn run(
         &self,
         project: &Project,
         entry: &Entry,
         seed: Option<u64>,
+        maelstrom_version: MaelstromVersion,
     ) -> Result<(Value, RunInfo)> {
         let node = project.node(&entry.node);
         if !node.exists() {
@@ -74,7 +77,7 @@ impl Backend {
             );
         }
         match self {
-            Backend::Sim => sim::run(project, entry, &node, seed),
+            Backend::Sim => sim::run(project, entry, &node, seed, maelstrom_version),
             Backend::Maelstrom(program) => maelstrom::run(program, project, entry, &node),
         }
     }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
+use sim::version::MaelstromVersion;
 
 use crate::catalog::{Entry, Suite};
 use crate::outcome::RunInfo;
@@ -12,15 +13,17 @@ use crate::project::Project;
 
 use super::maelstrom::INSTALL_HINT;
 
-/// Runs `entry` on the simulator, with the node at `node`.
+/// Runs `entry` on the simulator, with the node at `node`, reproducing Maelstrom
+/// `maelstrom_version`.
 pub fn run(
     project: &Project,
     entry: &Entry,
     node: &Path,
     seed: Option<u64>,
+    maelstrom_version: MaelstromVersion,
 ) -> Result<(Value, RunInfo)> {
     let request = sim::RunRequest {
-        args: request_args(&entry.suite, node),
+        args: request_args(&entry.suite, node, maelstrom_version),
         seed,
         store_root: project.store_dir(),
         name: entry.suite.id.clone(),
@@ -41,14 +44,16 @@ fn failure_context(suite: &str) -> String {
     format!("the built-in simulator could not run suite {suite}. {INSTALL_HINT}")
 }
 
-/// The Maelstrom-style command line the simulator parses: `-w`, `--bin`, then the suite's own
-/// options exactly as published.
-fn request_args(suite: &Suite, node: &Path) -> Vec<String> {
+/// The Maelstrom-style command line the simulator parses: `-w`, `--bin`, the version, then
+/// the suite's own options exactly as published.
+fn request_args(suite: &Suite, node: &Path, maelstrom_version: MaelstromVersion) -> Vec<String> {
     let mut args = vec![
         "-w".to_string(),
         suite.workload.clone(),
         "--bin".to_string(),
         node.display().to_string(),
+        "--maelstrom-version".to_string(),
+        maelstrom_version.to_string(),
     ];
     args.extend(suite.args.iter().cloned());
     args
@@ -63,12 +68,18 @@ mod tests {
     fn the_request_spells_the_suite_as_maelstrom_options() {
         let entry = catalog().select(&["1".to_string()]).unwrap().remove(0);
         assert_eq!(
-            request_args(&entry.suite, Path::new("/t/release/nodes/echo")),
+            request_args(
+                &entry.suite,
+                Path::new("/t/release/nodes/echo"),
+                MaelstromVersion::V0_2_3
+            ),
             [
                 "-w",
                 "echo",
                 "--bin",
                 "/t/release/nodes/echo",
+                "--maelstrom-version",
+                "0.2.3",
                 "--node-count",
                 "1",
                 "--time-limit",

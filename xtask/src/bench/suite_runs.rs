@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use checkers::validity::Validity;
+use sim::version::MaelstromVersion;
 
 use crate::backend::Backend;
 use crate::build;
@@ -54,13 +55,12 @@ pub fn run_entries<T>(
                 Seeds::Fresh => None,
                 Seeds::Numbered => Some(u64::from(run)),
             };
-            let (results, info) =
-                Backend::Sim
-                    .run(project, entry, seed)
-                    .with_context(|| match seeds {
-                        Seeds::Fresh => format!("suite {} run {run} of {runs}", entry.suite.id),
-                        Seeds::Numbered => format!("suite {} seed {run}", entry.suite.id),
-                    })?;
+            let (results, info) = Backend::Sim
+                .run(project, entry, seed, MaelstromVersion::default())
+                .with_context(|| match seeds {
+                    Seeds::Fresh => format!("suite {} run {run} of {runs}", entry.suite.id),
+                    Seeds::Numbered => format!("suite {} seed {run}", entry.suite.id),
+                })?;
             all.push(each(run, outcome::extract(entry, info, &results))?);
         }
     }

@@ -16,6 +16,10 @@ pub enum Field {
     Int,
     /// A JSON string.
     Str,
+    /// Exactly this JSON string (Prismatic `(s/eq "r")`).
+    Eq(&'static str),
+    /// Any one of these (Prismatic `s/either`).
+    Either(&'static [Field]),
     /// `null` or an array whose elements all match.
     ArrayOf(&'static Field),
     /// An object whose values all match (keys are strings in JSON).
@@ -90,6 +94,8 @@ fn check(field: &Field, value: &Value) -> Result<(), String> {
         (Field::Any, _) => Ok(()),
         (Field::Int, v) if is_int(v) => Ok(()),
         (Field::Str, Value::String(_)) => Ok(()),
+        (Field::Eq(want), Value::String(got)) if want == got => Ok(()),
+        (Field::Either(choices), v) if choices.iter().any(|c| check(c, v).is_ok()) => Ok(()),
         (Field::ArrayOf(_), Value::Null) => Ok(()),
         (Field::ArrayOf(inner), Value::Array(items)) => items
             .iter()
@@ -112,9 +118,17 @@ fn describe(field: &Field) -> String {
         Field::Any => "anything".into(),
         Field::Int => "an integer".into(),
         Field::Str => "a string".into(),
+        Field::Eq(want) => format!("{want:?}"),
+        Field::Either(choices) => {
+            let each: Vec<String> = choices.iter().map(describe).collect();
+            format!("one of ({})", each.join(", "))
+        }
         Field::ArrayOf(_) => "an array".into(),
         Field::MapOf(_) => "an object".into(),
-        Field::Tuple(parts) => format!("an array of {} elements", parts.len()),
+        Field::Tuple(parts) => {
+            let each: Vec<String> = parts.iter().map(describe).collect();
+            format!("[{}]", each.join(", "))
+        }
     }
 }
 
@@ -138,6 +152,27 @@ mod tests {
             Field::MapOf(&Field::ArrayOf(&Field::Tuple(&[Field::Int, Field::Any]))),
         )],
     };
+
+    const TAGGED: Field = Field::Either(&[
+        Field::Tuple(&[Field::Eq("r"), Field::Any, Field::ArrayOf(&Field::Any)]),
+        Field::Tuple(&[Field::Eq("append"), Field::Any, Field::Any]),
+    ]);
+
+    #[test]
+    fn exact_strings_and_alternatives() {
+        let ok = |v: Value| check(&TAGGED, &v).is_ok();
+        assert!(ok(json!(["r", 1, [2, 3]])));
+        assert!(ok(json!(["r", 1, null])));
+        assert!(ok(json!(["append", 1, 4])));
+        assert!(!ok(json!(["r", 1, 4])), "a read's value must be a list");
+        assert!(!ok(json!(["w", 1, 4])), "no such micro-op here");
+        assert!(!ok(json!(["append", 1])));
+        let why = check(&TAGGED, &json!(["x", 1, 2])).unwrap_err();
+        assert!(
+            why.contains(r#"one of (["r", anything, an array]"#),
+            "{why}"
+        );
+    }
 
     fn body(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()

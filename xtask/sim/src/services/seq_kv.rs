@@ -1,12 +1,16 @@
-//! seq-kv (spec §3.3): sequentially consistent, with Maelstrom's exact behaviour.
+//! seq-kv (spec §3.3, errata 3): sequentially consistent, with Maelstrom's exact behaviour.
 //!
-//! The service keeps the last 32 states and, per caller, the index of the latest state that
-//! caller has seen. A request runs against a state chosen uniformly between the caller's index
-//! and the newest. If that changes nothing (a read, a failing CAS, a write of the same value),
-//! its result is the reply and the caller's index moves to the chosen state; otherwise the
-//! request is applied to the newest state instead, which becomes a new newest state and the
-//! caller's index. So a caller never goes back in time and always sees its own writes, while
-//! other callers' writes can stay invisible to it for a while.
+//! The service keeps the last 32 states in a ring and, per caller, the index of the state that
+//! caller used last (0 for a new caller). A request runs against a state index chosen
+//! uniformly between the caller's index and the newest. If that changes nothing (a read, a
+//! failing CAS, a write of the same value), its result is the reply and the caller's index
+//! becomes the chosen one; otherwise the request is applied to the newest state instead, which
+//! becomes a new newest state and the caller's index. A caller within the window therefore
+//! never goes back in time and always sees its own writes, while other callers' writes can
+//! stay invisible to it for a while. A caller 32 or more states behind is Maelstrom's quirk:
+//! its ring buffer reads index `i` at position `i mod 32`, so the chosen state is a random one
+//! of the last 32 and the caller's index stays far behind, and its reads can go backwards
+//! until a state-changing request brings it to the newest state.
 
 use super::kv::{KvOp, Reply, Store};
 use crate::rng::SimRng;
@@ -38,13 +42,19 @@ impl SeqKv {
         self.first + self.states.len() as u64 - 1
     }
 
+    /// The state Maelstrom's ring buffer holds for `index`: `index` itself while it is in the
+    /// window, else the one as far behind the newest as `index` is, modulo the window.
+    fn state_at(&self, index: u64) -> &Store {
+        let behind = (self.newest() - index) % self.states.len() as u64;
+        &self.states[self.states.len() - 1 - behind as usize]
+    }
+
     /// Runs `op` for caller `src`.
     pub fn handle(&mut self, src: &str, op: &KvOp) -> Reply {
         let newest = self.newest();
-        // A caller whose state has left the window starts from the oldest state kept.
-        let lowest = self.seen.get(src).copied().unwrap_or(0).max(self.first);
+        let lowest = self.seen.get(src).copied().unwrap_or(0);
         let chosen = self.rng.gen_range(lowest..=newest);
-        let (reply, changed) = op.apply(&self.states[(chosen - self.first) as usize]);
+        let (reply, changed) = op.apply(self.state_at(chosen));
         if changed.is_none() {
             self.seen.insert(src.to_string(), chosen);
             return reply;
@@ -75,6 +85,31 @@ mod tests {
         kv.handle(src, &op(json!({"type":"read","key":"k"})))
             .ok()
             .map(|b| b["value"].clone())
+    }
+
+    #[test]
+    fn a_caller_more_than_32_states_behind_reads_random_recent_states_and_can_go_back() {
+        // After 1000 writes by n0, fresh callers (index 0, far behind) read 10 times each.
+        let mut kv = SeqKv::new(stream(5, Stream::SeqKv));
+        for v in 0..1000 {
+            kv.handle("n0", &op(json!({"type":"write","key":"k","value":v})))
+                .unwrap();
+        }
+        let mut backward = 0;
+        for caller in 1..=20 {
+            let caller = format!("n{caller}");
+            let reads: Vec<i64> = (0..10)
+                .map(|_| read(&mut kv, &caller).unwrap().as_i64().unwrap())
+                .collect();
+            assert!(
+                reads
+                    .iter()
+                    .all(|v| (1000 - KEPT_STATES as i64..1000).contains(v)),
+                "every read comes from the last 32 states: {reads:?}"
+            );
+            backward += reads.windows(2).filter(|w| w[1] < w[0]).count();
+        }
+        assert!(backward > 0, "callers far behind must sometimes go back");
     }
 
     #[test]

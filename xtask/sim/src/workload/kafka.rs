@@ -79,6 +79,7 @@ impl Workload for Kafka {
             rng,
             key_count,
             opts.max_writes_per_key,
+            opts.maelstrom_version.kafka_assign_probability(),
             touched,
         ))
     }

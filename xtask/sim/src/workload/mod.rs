@@ -5,10 +5,12 @@
 //! plus its module name in the `workloads!` line below. Nothing else in the simulator names a
 //! workload.
 //!
+//! - [`elle_compat`]: Elle 0.1.6's output, for `--maelstrom-version 0.2.3`.
 //! - [`gen`]: generator building blocks (random mixes, one op per thread).
 //! - [`topology`]: the broadcast `topology` maps.
 //! - [`wr_txns`]: Elle's `wr-txns` transactions for the txn workloads.
 
+pub mod elle_compat;
 pub mod gen;
 pub mod topology;
 pub mod wr_txns;

@@ -97,6 +97,26 @@ fn interleaved_transactions_form_a_write_cycle_that_writes_follow_reads_exposes(
 }
 
 #[test]
+fn replies_with_unknown_micro_ops_make_every_transaction_info() {
+    let ran = run(
+        "txn_renamed_ops.py",
+        "-w txn-rw-register --node-count 1 --time-limit 1 --rate 50",
+        4,
+    );
+    let report = ran.report();
+    let history = jsonl(report, "history.jsonl");
+    let completions: Vec<&Value> = history.iter().filter(|op| op["type"] != "invoke").collect();
+    assert!(!completions.is_empty());
+    assert!(
+        completions.iter().all(|op| op["type"] == "info"),
+        "a malformed reply is indeterminate: {:?}",
+        completions.iter().find(|op| op["type"] != "info")
+    );
+    // Nothing completed, so Maelstrom's wrapper finds an empty transaction graph: invalid.
+    assert_eq!(report.validity, Validity::Invalid, "{:#}", report.results);
+}
+
+#[test]
 fn a_serial_list_append_node_is_strict_serializable() {
     let ran = run(
         "txn_list_append.py",

@@ -4,9 +4,9 @@
 //! - Elle's `wr-txns` ([`WrTxns`], with `max-txn-length 1`) gives one micro-op per
 //!   operation: an append becomes a `send` of the key's next value, a read a `poll` (half
 //!   each; keys exponential over a pool of 10, retired after `--max-writes-per-key`).
-//! - Before handing out an operation, with probability 1/64 (`sub-p`; Maelstrom 0.2.3's
-//!   jepsen 0.3.1 used 1/8) an `assign` of that operation's key is handed out instead, and
-//!   the operation itself comes next time.
+//! - Before handing out an operation, with probability 1/64 (`sub-p`; with
+//!   `--maelstrom-version 0.2.3` 1/8, jepsen 0.3.1's `subscribe-ratio`) an `assign` of that
+//!   operation's key is handed out instead, and the operation itself comes next time.
 //! - About 1/3 of assigns are widened with every key that has sent-but-unpolled messages
 //!   (`poll-unseen`), learnt from `ok` completions.
 //! - Independently, a `crash` is due at the start and then after gaps uniform in
@@ -29,9 +29,6 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// Probability that an assign is inserted before an operation (jepsen 0.3.7's `sub-p`).
-pub const ASSIGN_PROBABILITY: f64 = 1.0 / 64.0;
 
 /// Probability that an inserted assign also takes every key with unseen messages.
 pub const WIDEN_PROBABILITY: f64 = 1.0 / 3.0;
@@ -62,6 +59,8 @@ pub struct KafkaGenerator {
     /// An operation postponed by the assign inserted before it.
     postponed: Option<Mop>,
     choices: SimRng,
+    /// Probability that an assign is inserted before an operation.
+    assign_probability: f64,
     crash_gaps: SimRng,
     next_crash: Duration,
     /// Per key, the highest offset sent and polled by `ok` operations, only while some
@@ -73,12 +72,13 @@ pub struct KafkaGenerator {
 }
 
 impl KafkaGenerator {
-    /// A generator drawing from `rng`, with `key_count` active keys, that records touched
-    /// offsets in `touched`.
+    /// A generator drawing from `rng`, with `key_count` active keys and the given chance of
+    /// an assign before each operation, that records touched offsets in `touched`.
     pub fn new(
         mut rng: SimRng,
         key_count: u64,
         max_writes_per_key: u64,
+        assign_probability: f64,
         touched: Arc<Mutex<MaxOffsets>>,
     ) -> KafkaGenerator {
         KafkaGenerator {
@@ -86,6 +86,7 @@ impl KafkaGenerator {
             txn_rng: SimRng::seed_from_u64(rng.gen()),
             postponed: None,
             choices: SimRng::seed_from_u64(rng.gen()),
+            assign_probability,
             crash_gaps: SimRng::seed_from_u64(rng.gen()),
             next_crash: Duration::ZERO,
             sent: MaxOffsets::new(),
@@ -144,7 +145,7 @@ impl Generator for KafkaGenerator {
             Some(mop) => mop,
             None => self.next_mop(),
         };
-        let op = if self.choices.gen_bool(ASSIGN_PROBABILITY) {
+        let op = if self.choices.gen_bool(self.assign_probability) {
             self.postponed = Some(mop);
             self.assign(mop.key())
         } else {
@@ -188,11 +189,13 @@ impl Generator for KafkaGenerator {
 mod tests {
     use super::*;
     use crate::rng::{stream, Stream};
+    use crate::version::MaelstromVersion;
     use crate::workload::gen::take;
     use checkers::history::{OpType, Process};
 
     fn generator(seed: u64) -> KafkaGenerator {
-        KafkaGenerator::new(stream(seed, Stream::Generator), 10, 16, Arc::default())
+        let p = MaelstromVersion::V0_2_4.kafka_assign_probability();
+        KafkaGenerator::new(stream(seed, Stream::Generator), 10, 16, p, Arc::default())
     }
 
     fn ops(g: &mut KafkaGenerator, n: usize) -> Vec<OpSpec> {
@@ -238,6 +241,17 @@ mod tests {
             "{assigns} assigns (expected ~1000)"
         );
         assert!(all.iter().all(|o| !o.is_final));
+    }
+
+    #[test]
+    fn maelstrom_0_2_3_inserts_an_assign_eight_times_as_often() {
+        let p = MaelstromVersion::V0_2_3.kafka_assign_probability();
+        let mut old = KafkaGenerator::new(stream(7, Stream::Generator), 10, 16, p, Arc::default());
+        let all = ops(&mut old, 64_000);
+        let assigns = all.iter().filter(|o| o.f == "assign").count();
+        // Every item handed out is an assign with probability 1/8 (postponed operations are
+        // drawn for again), against ~1000 with 0.2.4's 1/64.
+        assert!((7_500..8_500).contains(&assigns), "{assigns} assigns");
     }
 
     #[test]
