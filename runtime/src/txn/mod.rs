@@ -14,11 +14,14 @@
 //! - [`model`]: how one key's value is read and written ([`Register`], [`List`]).
 //! - [`mop`]: micro-ops and the `txn` / `txn_ok` messages, in Maelstrom's wire shape.
 //! - [`store`]: the state machine.
+//! - [`config`]: the Raft server timing both stores use ([`SERVER_CONFIG`]).
 
+pub mod config;
 pub mod model;
 pub mod mop;
 pub mod store;
 
+pub use config::SERVER_CONFIG;
 pub use model::{List, Register, ValueModel};
 pub use mop::{Key, MicroOp, TxnReply, TxnRequest};
 pub use store::TxnStore;

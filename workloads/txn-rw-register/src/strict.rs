@@ -8,29 +8,13 @@
 //! `txn-list-append`'s crate doc for the argument, which does not depend on the model).
 
 use std::sync::OnceLock;
-use std::time::Duration;
 
-use runtime::raft::{RaftConfig, RaftServer, ServerConfig};
-use runtime::txn::{Register, TxnRequest, TxnStore};
+use runtime::raft::RaftServer;
+use runtime::txn::{Register, TxnRequest, TxnStore, SERVER_CONFIG};
 use runtime::{async_trait, Ctx, Error, Handler, Message};
 
 /// The replicated store.
 type Registers = TxnStore<Register>;
-
-/// Timing for Maelstrom's txn command lines (a few ms one way, clients waiting 5 s): at most
-/// one round of AppendEntries per 20 ms, elections within about half a second, and every
-/// request answered within 1 s.
-const CONFIG: ServerConfig = ServerConfig {
-    raft: RaftConfig {
-        heartbeat_interval: Duration::from_millis(100),
-        election_timeout_min: Duration::from_millis(400),
-        election_timeout_max: Duration::from_millis(800),
-        batch_gap: Duration::from_millis(20),
-        max_entries_per_message: 256,
-    },
-    request_budget: Duration::from_millis(1000),
-    leader_patience: Duration::from_millis(300),
-};
 
 /// A node of the strict register store.
 #[derive(Debug, Default)]
@@ -43,7 +27,7 @@ impl Handler for StrictTxnNode {
     fn on_init(&self, ctx: &Ctx) {
         if self
             .server
-            .set(RaftServer::start(ctx, Registers::default(), CONFIG))
+            .set(RaftServer::start(ctx, Registers::default(), SERVER_CONFIG))
             .is_err()
         {
             tracing::error!("initialised twice; keeping the first replica");
