@@ -196,7 +196,7 @@ pub fn verify(lines: &[String], requests: u64) -> Result<()> {
 }
 
 /// The `VmHWM` of a `/proc/<pid>/status` file, in kB.
-fn peak_rss_kib(status_file: &str) -> Result<u64> {
+pub(super) fn peak_rss_kib(status_file: &str) -> Result<u64> {
     let status =
         fs::read_to_string(status_file).with_context(|| format!("could not read {status_file}"))?;
     parse_vm_hwm(&status).with_context(|| format!("{status_file} has no VmHWM line"))

@@ -1,7 +1,8 @@
 //! `cargo xtask bench <what>`: measurements that print numbers against their targets. Tests never
 //! assert on speed; a bench only checks that every answer came back right, and reports.
 //!
-//! One module per bench ([`echo`]); a new bench adds a module and a [`What`] variant. What the
+//! One module per bench ([`echo`], [`txn`], ...); a new bench adds a module and a [`What`]
+//! variant. What the
 //! simulator benches share (running suites, formatting their spread) lives in [`suite_runs`].
 
 mod broadcast;
@@ -9,6 +10,7 @@ mod echo;
 mod kafka;
 mod sim;
 mod suite_runs;
+mod txn;
 
 use std::fs;
 use std::process::ExitCode;
@@ -34,6 +36,10 @@ pub struct Bench {
     /// Use the glomers binary already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
+    /// Internal: run one transaction checker measurement in this process and print its
+    /// figures.
+    #[arg(long, value_enum, hide = true)]
+    txn_case: Option<txn::Case>,
 }
 
 /// The benches.
@@ -49,10 +55,20 @@ pub enum What {
     Kafka,
     /// The simulator's own overhead at 3d load: delivery lateness and harness CPU.
     Sim,
+    /// Elle's list-append and rw-register checkers on generated 60 s, rate-1000 histories:
+    /// time and peak memory (target: under 2 s each).
+    Txn,
 }
 
 impl Bench {
     pub fn run(self) -> Result<ExitCode> {
+        // The checker bench runs no node, so it builds nothing.
+        if self.what == What::Txn {
+            return match self.txn_case {
+                Some(case) => txn::measure(case),
+                None => txn::bench(),
+            };
+        }
         let project = Project::locate()?;
         if self.no_build {
             build::reuse(&project)?;
@@ -64,6 +80,7 @@ impl Bench {
             What::Broadcast => broadcast::bench(&project, self.runs.unwrap_or(5)),
             What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
+            What::Txn => unreachable!("handled before the build"),
         }
     }
 
