@@ -24,6 +24,11 @@
 //!   request's time runs out is answered with a timeout (`info`). No transaction ever sees a
 //!   state that the log does not hold, so a minority side of a partition refuses rather
 //!   than answers wrongly.
+//! - Availability under partitions therefore depends on the shape drawn: a single node cut
+//!   off costs only its own clients' requests, but on 3 nodes Maelstrom's `majorities-ring`
+//!   cuts one direction of every link (each node drops what one neighbour sends), so no
+//!   two nodes hear each other, no majority can answer a round, and every request fails
+//!   with 11 until the heal.
 //! - There are no aborts: a committed entry always applies in full (the store checks each
 //!   micro-op and installs nothing of a transaction that fails half-way, which only a
 //!   broken invariant could cause).
