@@ -5,7 +5,7 @@
 # names a suite that is gone.
 
 .DEFAULT_GOAL := help
-.PHONY: help all test echoer unique-id snb mnb ftb eb-one eb-two goc sn-kafka mn-kafka eff-kafka txn-ru txn-rc lin-kv
+.PHONY: help all test echoer unique-id snb mnb ftb eb-one eb-two goc sn-kafka mn-kafka eff-kafka txn-ru txn-rc txn-strict lin-kv
 
 # Prints each documented target, its `##` note and the line it runs.
 help:
@@ -42,5 +42,7 @@ txn-ru: ## 6a 6b, read-uncommitted transactions
 	cargo xtask test 6a 6b
 txn-rc: ## 6c, read-committed transactions
 	cargo xtask test 6c
+txn-strict: ## strict-serializable txns on Raft
+	cargo xtask test txn-list-append txn-rw-register-strict
 lin-kv: ## lin-kv on Raft (Maelstrom's default)
 	cargo xtask test lin-kv

@@ -20,6 +20,7 @@
 //! - [`topology`]: dissemination graphs (trees, stars) over the cluster's nodes.
 //! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
 //! - [`raft`]: a sans-IO Raft core (PreVote, CheckQuorum, ReadIndex) to replicate a state machine on.
+//! - [`txn`]: a transactional key-value state machine (registers or lists) to replicate on Raft.
 //! - [`testing`]: in-memory drivers for tests: one node ([`testing::TestNode`]) or a mesh.
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
@@ -42,6 +43,7 @@ pub mod suite;
 pub mod testing;
 pub mod topology;
 pub mod transport;
+pub mod txn;
 
 pub use cli::{main, select, Invocation, LOG_ENV, WORKLOAD_ENV};
 pub use ctx::Ctx;

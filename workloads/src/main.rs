@@ -10,6 +10,7 @@ extern crate g_set as _;
 extern crate kafka as _;
 extern crate lin_kv as _;
 extern crate pn_counter as _;
+extern crate txn_list_append as _;
 extern crate txn_rw_register as _;
 extern crate unique_ids as _;
 

@@ -52,14 +52,23 @@
 //! - [`store`]: one node's registers, Lamport clock and the commit rule.
 //! - [`outbox`]: what a peer has not acknowledged yet.
 //! - [`node`]: the handler tying them together.
+//!
+//! # The strict handler
+//!
+//! `txn-rw-register-strict` ([`strict`], suites in [`strict_suites`]) gives up total
+//! availability for strict serializability: the registers are `runtime::txn`'s
+//! transactional store (shared with `txn-list-append`) replicated with Raft.
 
 pub mod node;
 pub mod outbox;
 pub mod payload;
 pub mod store;
+pub mod strict;
+pub mod strict_suites;
 
 pub use node::TxnNode;
 use runtime::{Suite, Workload};
+pub use strict::StrictTxnNode;
 
 /// Fly.io's challenges 6a–6c. 6b is published as two commands, the second adding total
 /// availability and partitions. 6c is published with an en dash (`–-nemesis`), which makes
@@ -159,5 +168,14 @@ runtime::inventory::submit! {
         summary: "Totally available read-committed transactions over replicated registers (challenges 6a-6c)",
         construct: runtime::construct::<TxnNode>,
         suites: SUITES,
+    }
+}
+
+runtime::inventory::submit! {
+    Workload {
+        name: "txn-rw-register-strict",
+        summary: "Strict-serializable register transactions replicated with Raft",
+        construct: runtime::construct::<StrictTxnNode>,
+        suites: strict_suites::SUITES,
     }
 }

@@ -1,9 +1,9 @@
 //! `cargo xtask bench <what>`: measurements that print numbers against their targets. Tests never
 //! assert on speed; a bench only checks that every answer came back right, and reports.
 //!
-//! One module per bench ([`echo`], [`linearizability`], ...); a new bench adds a module and a
-//! [`What`] variant. What the simulator benches share (running suites, formatting their
-//! spread) lives in [`suite_runs`].
+//! One module per bench ([`echo`], [`linearizability`], [`txn`], ...); a new bench adds a
+//! module and a [`What`] variant. What the simulator benches share (running suites,
+//! formatting their spread) lives in [`suite_runs`].
 
 mod broadcast;
 mod echo;
@@ -12,6 +12,7 @@ mod lin_kv;
 mod linearizability;
 mod sim;
 mod suite_runs;
+mod txn;
 
 use std::fs;
 use std::process::ExitCode;
@@ -40,6 +41,10 @@ pub struct Bench {
     /// Internal: run one linearizability measurement in this process and print its figures.
     #[arg(long, value_enum, hide = true)]
     case: Option<linearizability::Case>,
+    /// Internal: run one transaction checker measurement in this process and print its
+    /// figures.
+    #[arg(long, value_enum, hide = true)]
+    txn_case: Option<txn::Case>,
 }
 
 /// The benches.
@@ -61,6 +66,9 @@ pub enum What {
     /// The lin-kv checker on generated histories: a 60 s Maelstrom run (target: valid in < 1 s
     /// on one core) and a key too hard to search (target: unknown within its budget).
     Linearizability,
+    /// Elle's list-append and rw-register checkers on generated 60 s, rate-1000 histories:
+    /// time and peak memory (target: under 2 s each).
+    Txn,
 }
 
 impl Bench {
@@ -70,6 +78,12 @@ impl Bench {
             return match self.case {
                 Some(case) => linearizability::measure(case),
                 None => linearizability::bench(),
+            };
+        }
+        if self.what == What::Txn {
+            return match self.txn_case {
+                Some(case) => txn::measure(case),
+                None => txn::bench(),
             };
         }
         let project = Project::locate()?;
@@ -84,7 +98,7 @@ impl Bench {
             What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
             What::LinKv => lin_kv::bench(&project, self.runs.unwrap_or(1)),
-            What::Linearizability => unreachable!("handled before the build"),
+            What::Linearizability | What::Txn => unreachable!("handled before the build"),
         }
     }
 

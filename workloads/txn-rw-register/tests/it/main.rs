@@ -1,8 +1,10 @@
 //! The txn-rw-register node driven through the runtime, as Maelstrom would drive it: the
 //! reply shape, answering without peers, replication with acknowledgement, resending after
-//! a lost message, and convergence of concurrent writes.
+//! a lost message, and convergence of concurrent writes; and the strict handler on a mesh
+//! ([`strict`]).
 
 mod cluster;
+mod strict;
 
 use cluster::Cluster;
 use serde_json::json;

@@ -1,4 +1,5 @@
-//! Hand-written list-append histories: one valid, one per anomaly.
+//! Hand-written list-append histories: one valid, one per anomaly; and a generated one,
+//! valid, then made stale.
 
 use serde_json::json;
 
@@ -174,4 +175,30 @@ fn an_empty_graph_is_unknown_and_reused_values_are_rejected() {
         .as_str()
         .unwrap()
         .contains("more than once"));
+}
+
+#[test]
+fn a_generated_history_is_valid_until_one_read_turns_stale() {
+    let h = crate::txn::synthetic::list_append_history(5_000, 6, 3);
+    let c = check(&h, &SS);
+    assert_eq!(c.validity, Validity::Valid, "{}", c.results);
+    // Make the last non-empty read drop its list's last element: it misses an append that
+    // a transaction completed before it had made.
+    let mut broken = h.clone();
+    let (pos, mop) = (0..broken.len())
+        .rev()
+        .filter(|&i| broken[i].kind == OpType::Ok)
+        .find_map(|i| {
+            broken[i]
+                .value
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|m| m[0] == "r" && m[2].as_array().is_some_and(|l| l.len() >= 2))
+                .map(|m| (i, m))
+        })
+        .unwrap();
+    broken[pos].value[mop][2].as_array_mut().unwrap().pop();
+    let c = check(&broken, &SS);
+    assert_eq!(c.validity, Validity::Invalid, "{}", c.results);
 }

@@ -28,8 +28,8 @@
 //! - [`rw_register`] (with [`versions`], [`rw_anomalies`] and the [`blind_spot`] warning);
 //! - [`list_append`] (with [`append_order`] and [`append_anomalies`]).
 //!
-//! Test-only: `synthetic` (large generated histories) and `test_support` (helpers for
-//! hand-written ones).
+//! [`synthetic`]: large generated valid histories, for tests and `cargo xtask bench txn`.
+//! Test-only: `test_support` (helpers for hand-written ones).
 
 pub mod analysis;
 pub mod anomalies;
@@ -51,7 +51,6 @@ pub mod report;
 pub mod rw_anomalies;
 pub mod rw_register;
 pub mod scc;
-#[cfg(test)]
 pub mod synthetic;
 #[cfg(test)]
 pub mod test_support;

@@ -3,7 +3,7 @@
 //! selections tests check against, the invocation form of a transaction, a builder of
 //! whole transactions, and the anomaly names a checker reported.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::history::{History, OpType};
 use crate::testing::HistoryBuilder;
@@ -14,21 +14,7 @@ pub const RC: [ConsistencyModel; 1] = [ConsistencyModel::READ_COMMITTED];
 pub const SER: [ConsistencyModel; 1] = [ConsistencyModel::SERIALIZABLE];
 pub const SS: [ConsistencyModel; 1] = [ConsistencyModel::STRICT_SERIALIZABLE];
 
-/// The invocation form of a transaction: every read's value replaced by `null`, as a
-/// client knows it before the reply.
-pub fn invocation(txn: &Value) -> Value {
-    txn.as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            if m[0] == "r" {
-                json!(["r", m[1], null])
-            } else {
-                m.clone()
-            }
-        })
-        .collect()
-}
+pub use super::synthetic::invocation;
 
 /// Builds histories of whole transactions: `t` runs one to completion, `begin`/`end` let
 /// transactions overlap. A transaction is given as it completed (reads with their values).

@@ -1,6 +1,6 @@
 //! The transactional workloads end to end: history shapes the Elle checkers read, and broken
-//! nodes caught with the anomaly they commit (G1a, G1b, G0), each at the weakest model that
-//! prohibits it.
+//! nodes caught with the anomaly they commit (G1a, G1b, G0, and for a list-append store that
+//! replicates after answering a real-time cycle), each at the weakest model that prohibits it.
 
 use crate::support::{at, jsonl, run};
 use serde_json::{json, Value};
@@ -136,5 +136,31 @@ fn a_serial_list_append_node_is_strict_serializable() {
     assert!(
         mops.iter().any(|m| m[0] == "r" && m[2].is_array()),
         "reads return whole lists"
+    );
+}
+
+#[test]
+fn a_list_append_store_that_replicates_later_is_caught_reading_stale_lists() {
+    let ran = run(
+        "txn_list_append_lazy.py",
+        "-w txn-list-append --node-count 2 --concurrency 4 --time-limit 3 --rate 100 \
+         --consistency-models strict-serializable",
+        24,
+    );
+    let report = ran.report();
+    assert_eq!(report.validity, Validity::Invalid, "{:#}", report.results);
+    let types = anomaly_types(&report.results);
+    // Its two faults, each with its own name: a read at one node misses an append whose
+    // transaction had already completed at the other (a cycle through a real-time edge),
+    // and concurrent appends to one key land in different orders on the two nodes.
+    assert!(
+        types
+            .iter()
+            .any(|t| t == "G-single-item-realtime" || t == "G0-realtime"),
+        "{types:?}"
+    );
+    assert!(
+        types.contains(&"incompatible-order".to_owned()),
+        "{types:?}"
     );
 }
