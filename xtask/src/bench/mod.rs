@@ -3,9 +3,11 @@
 //!
 //! One module per bench ([`echo`], [`linearizability`], [`txn`], ...); a new bench adds a
 //! module and a [`What`] variant. What the simulator benches share (running suites,
-//! formatting their spread) lives in [`suite_runs`].
+//! formatting their spread) lives in [`suite_runs`]; what the checker benches share (a
+//! measurement in a child process) in [`checker_runs`].
 
 mod broadcast;
+mod checker_runs;
 mod echo;
 mod kafka;
 mod lin_kv;
@@ -38,13 +40,10 @@ pub struct Bench {
     /// Use the glomers binary already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
-    /// Internal: run one linearizability measurement in this process and print its figures.
-    #[arg(long, value_enum, hide = true)]
-    case: Option<linearizability::Case>,
-    /// Internal: run one transaction checker measurement in this process and print its
-    /// figures.
-    #[arg(long, value_enum, hide = true)]
-    txn_case: Option<txn::Case>,
+    /// Internal: run one checker measurement of `linearizability` or `txn` in this process
+    /// and print its figures (see `checker_runs`).
+    #[arg(long, hide = true)]
+    case: Option<String>,
 }
 
 /// The benches.
@@ -74,17 +73,19 @@ pub enum What {
 impl Bench {
     pub fn run(self) -> Result<ExitCode> {
         // The checker bench runs no node, so it builds nothing.
-        if self.what == What::Linearizability {
-            return match self.case {
-                Some(case) => linearizability::measure(case),
-                None => linearizability::bench(),
-            };
-        }
-        if self.what == What::Txn {
-            return match self.txn_case {
-                Some(case) => txn::measure(case),
-                None => txn::bench(),
-            };
+        match (self.what, self.case.as_deref()) {
+            (What::Linearizability, None) => return linearizability::bench(),
+            (What::Linearizability, Some(case)) => {
+                return linearizability::measure(
+                    ValueEnum::from_str(case, false).map_err(anyhow::Error::msg)?,
+                )
+            }
+            (What::Txn, None) => return txn::bench(),
+            (What::Txn, Some(case)) => {
+                return txn::measure(ValueEnum::from_str(case, false).map_err(anyhow::Error::msg)?)
+            }
+            (_, Some(_)) => anyhow::bail!("--case is for the linearizability and txn benches"),
+            (_, None) => {}
         }
         let project = Project::locate()?;
         if self.no_build {
