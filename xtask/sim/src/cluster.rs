@@ -78,6 +78,15 @@ impl Cluster {
         }
     }
 
+    /// The report for `node` after it sent [`NodeEvent::Exited`] `when` ("during
+    /// start-up"): "exited" or "closed its stdout", with its last stderr lines.
+    pub fn report_ending(&mut self, node: &str, when: &str) -> String {
+        match self.nodes.iter_mut().find(|n| n.id == node) {
+            Some(n) => n.report_ending(when),
+            None => format!("node {node} exited {when}"),
+        }
+    }
+
     /// Nodes that went deaf during start-up (the events this cluster consumed itself), for
     /// the dispatcher's deaf set; later deafness reaches the dispatcher through `events`.
     pub fn take_startup_deaf(&mut self) -> BTreeMap<String, String> {
@@ -114,7 +123,7 @@ impl Cluster {
                 }
                 recv(self.events) -> event => match event {
                     Ok(NodeEvent::Exited { node }) => {
-                        anyhow::bail!("{}", self.report(&node, "exited during start-up"));
+                        anyhow::bail!("{}", self.report_ending(&node, "during start-up"));
                     }
                     Ok(NodeEvent::Deaf { node, reason }) => {
                         self.startup_deaf.insert(node, reason);

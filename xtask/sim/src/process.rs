@@ -4,7 +4,13 @@
 //! Maelstrom runs it. Each node gets three threads, all blocked in the kernel when idle:
 //! a writer that drains its queue of delivered lines into stdin in one write per batch; a
 //! reader that validates every stdout line and hands it to the network; and a stderr pump
-//! into `node-logs/<id>.log` that keeps the last lines for error reports.
+//! into `node-logs/<id>.log` that keeps the last lines for error reports. A fourth thread
+//! waits for the process to exit without reaping it, so a node that exits while a child it
+//! started still holds its pipes is reported at once rather than at teardown.
+//!
+//! **No orphans.** Each node leads a process group of its own, and teardown kills the
+//! whole group, so nothing a node forked outlives the run (Maelstrom kills only the node's
+//! own process). A child that leaves the group on purpose (`setsid`) is beyond reach.
 //!
 //! **The deaf-node quirk is replicated.** A stdout line that Maelstrom's parser rejects (see
 //! [`crate::wire`]: not JSON, a key other than `src`, `dest`, `body`, `id`, a body it cannot
@@ -22,7 +28,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,7 +42,8 @@ const TAIL_LINES: usize = 32;
 /// Something a node did that ends or endangers the test, for the runner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeEvent {
-    /// The node closed its stdout (it exited or is about to).
+    /// The node's process exited, or it closed its stdout (and can no longer be heard);
+    /// [`NodeProcess::report_ending`] says which.
     Exited { node: String },
     /// The node wrote a line Maelstrom would reject; it is deaf from now on.
     Deaf { node: String, reason: String },
@@ -102,6 +109,7 @@ impl NodeProcess {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .spawn()
             .with_context(|| format!("starting node {id}: {}", how.bin.display()))?;
         let stdin = child.stdin.take().expect("stdin is piped");
@@ -135,6 +143,15 @@ impl NodeProcess {
                 let (node, tail, echo) = (id.to_string(), tail.clone(), how.echo_stderr);
                 move || pump_stderr(&node, stderr, log, &tail, echo)
             })?,
+            std::thread::Builder::new().name(name("exit")).spawn({
+                let (node, events) = (id.to_string(), how.events.clone());
+                let pid = child_pid(&child);
+                move || {
+                    if await_exit(pid) {
+                        let _ = events.send(NodeEvent::Exited { node });
+                    }
+                }
+            })?,
         ];
         Ok(NodeProcess {
             id: id.to_string(),
@@ -161,10 +178,10 @@ impl NodeProcess {
         &self.log_path
     }
 
-    /// Gives a node that closed its stdout a moment to exit and to finish writing stderr,
+    /// Gives a node that closed its stdout or exited a moment to exit and to finish writing stderr,
     /// so a report shows its exit status and its last words. Only error paths call this.
     fn settle(&mut self) {
-        if !self.stdout_closed.load(Ordering::SeqCst) {
+        if !self.stdout_closed.load(Ordering::SeqCst) && self.exit_status().is_none() {
             return;
         }
         let until = Instant::now() + Duration::from_secs(2);
@@ -179,6 +196,18 @@ impl NodeProcess {
                 std::thread::sleep(Duration::from_millis(10));
             }
         }
+    }
+
+    /// How a node that sent [`NodeEvent::Exited`] ended, `when` it did ("while the test
+    /// was running"): its process exited, or it only closed its stdout and still runs.
+    pub fn report_ending(&mut self, when: &str) -> String {
+        self.settle();
+        if self.exit_status().is_some() {
+            return self.report(&format!("exited {when}"));
+        }
+        self.report(&format!(
+            "closed its stdout {when} (its process is still running, but nothing it writes can be heard)"
+        ))
     }
 
     /// An error report: the node, how it ended, and its last stderr lines.
@@ -210,14 +239,17 @@ impl NodeProcess {
         text
     }
 
-    /// Takes the node off the network (which ends its stdin writer), SIGKILLs it, and waits
-    /// for its threads (its stdout and stderr close when it dies).
+    /// Takes the node off the network (which ends its stdin writer), SIGKILLs its process
+    /// group, and waits for its threads (its stdout and stderr close when they all die).
     ///
-    /// A node that started children of its own (a wrapper script, say) may leave them
-    /// holding its stdout or stderr open after it dies; their reader threads are then given
-    /// a second to finish and otherwise left behind, rather than hanging the harness.
+    /// A child that left the group (`setsid`) may still hold the node's stdout or stderr
+    /// open; the reader threads are then given a second to finish and otherwise left
+    /// behind, rather than hanging the harness.
     pub fn kill(mut self) {
         self.net.unregister(&self.id);
+        // The group outlives its leader while any member lives, so this works after the
+        // node itself has exited too. The node leads its group: its pid is the group id.
+        let _ = nix::sys::signal::killpg(child_pid(&self.child), nix::sys::signal::Signal::SIGKILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
         let until = Instant::now() + Duration::from_secs(1);
@@ -233,6 +265,24 @@ impl NodeProcess {
                     self.id
                 );
             }
+        }
+    }
+}
+
+fn child_pid(child: &Child) -> nix::unistd::Pid {
+    nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pids fit in an i32"))
+}
+
+/// Blocks until process `pid` exits, leaving it unreaped (`WNOWAIT`) so that
+/// [`NodeProcess::exit_status`] still reads its status. False if it cannot be waited for
+/// (already reaped at teardown).
+fn await_exit(pid: nix::unistd::Pid) -> bool {
+    use nix::sys::wait::{waitid, Id, WaitPidFlag};
+    loop {
+        match waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT) {
+            Ok(_) => return true,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => return false,
         }
     }
 }

@@ -286,7 +286,7 @@ fn drive(
         }),
         Err(Interrupt::NodeExited(node)) => {
             let deaf = dispatcher.finish(false);
-            let mut report = cluster.report(&node, "exited while the test was running");
+            let mut report = cluster.report_ending(&node, "while the test was running");
             if let Some(reason) = deaf.get(&node) {
                 report.push_str(&format!("\n  (it had gone deaf earlier: {reason})"));
             }
