@@ -87,6 +87,19 @@ impl Cluster {
         }
     }
 
+    /// Nodes silent at the end of the run (see [`crate::silence`]): for each, why, and the
+    /// full report with its last stderr lines.
+    pub fn silent_nodes(&mut self) -> BTreeMap<String, (String, String)> {
+        let mut silent = BTreeMap::new();
+        for node in &mut self.nodes {
+            if let Some(reason) = node.silence() {
+                let report = node.report(&reason);
+                silent.insert(node.id.clone(), (reason, report));
+            }
+        }
+        silent
+    }
+
     /// Nodes that went deaf during start-up (the events this cluster consumed itself), for
     /// the dispatcher's deaf set; later deafness reaches the dispatcher through `events`.
     pub fn take_startup_deaf(&mut self) -> BTreeMap<String, String> {

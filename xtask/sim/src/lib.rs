@@ -29,6 +29,7 @@
 //! - [`net`]: the network: ids, latency, partitions, delivery.
 //! - [`latency`]: latency distributions.
 //! - [`process`]: node processes and their pipes.
+//! - [`silence`]: naming a node that stopped reading or answering.
 //! - [`wire`]: what Maelstrom's parser accepts from a node's stdout.
 //! - [`journal`]: the message journal.
 //! - [`recorder`]: the history as it happens.
@@ -63,6 +64,7 @@ pub mod rng;
 pub mod runner;
 pub mod scheduler;
 pub mod services;
+pub mod silence;
 pub mod store;
 pub mod version;
 pub mod wire;

@@ -52,6 +52,8 @@ pub struct Outgoing {
     /// When the message is due (send time plus its latency, or when it was taken if that is
     /// later); `None` for client traffic and for messages delivered the moment they are sent.
     pub due: Option<Instant>,
+    /// True when a client sent it (a request the node owes an answer).
+    pub from_client: bool,
 }
 
 /// Where delivered messages go.
@@ -321,7 +323,12 @@ impl Network {
         match endpoint {
             Endpoint::Node(tx) => {
                 let line = node_line(id, src, dest, body);
-                let _ = tx.send(Outgoing { line, due });
+                let from_client = is_client_id(src);
+                let _ = tx.send(Outgoing {
+                    line,
+                    due,
+                    from_client,
+                });
             }
             Endpoint::Mailbox(tx) => {
                 let envelope = Envelope {

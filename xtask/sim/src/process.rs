@@ -22,6 +22,7 @@
 
 use crate::metrics::DelayRecorder;
 use crate::net::{Endpoint, Network, Outgoing, SendError};
+use crate::silence::Activity;
 use crate::wire;
 use anyhow::Context;
 use crossbeam_channel::{unbounded, Receiver, Sender};
@@ -83,6 +84,7 @@ pub struct NodeProcess {
     net: Arc<Network>,
     /// Set by the stdout reader when the node closes its stdout.
     stdout_closed: Arc<AtomicBool>,
+    activity: Arc<Activity>,
 }
 
 /// What a node process needs besides its id.
@@ -119,11 +121,12 @@ impl NodeProcess {
         how.net.register(id, Endpoint::Node(tx));
         let tail = Tail::default();
         let stdout_closed = Arc::new(AtomicBool::new(false));
+        let activity = Arc::new(Activity::new(Instant::now()));
         let name = |what: &str| format!("{id}-{what}");
         let threads = vec![
             std::thread::Builder::new().name(name("stdin")).spawn({
-                let delays = Arc::clone(how.delays);
-                move || write_stdin(stdin, rx, &delays)
+                let (delays, activity) = (Arc::clone(how.delays), Arc::clone(&activity));
+                move || write_stdin(stdin, rx, &delays, &activity)
             })?,
             std::thread::Builder::new().name(name("stdout")).spawn({
                 let (node, net, events, tail) = (
@@ -133,8 +136,9 @@ impl NodeProcess {
                     tail.clone(),
                 );
                 let closed = Arc::clone(&stdout_closed);
+                let activity = Arc::clone(&activity);
                 move || {
-                    read_stdout(&node, stdout, &net, &events, &tail);
+                    read_stdout(&node, stdout, &net, &events, &tail, &activity);
                     closed.store(true, Ordering::SeqCst);
                     let _ = events.send(NodeEvent::Exited { node });
                 }
@@ -161,12 +165,18 @@ impl NodeProcess {
             threads,
             net: Arc::clone(how.net),
             stdout_closed,
+            activity,
         })
     }
 
     /// The node's exit status if it has exited.
     pub fn exit_status(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
+    }
+
+    /// Why the node counts as silent now (see [`crate::silence`]), if it does.
+    pub fn silence(&self) -> Option<String> {
+        self.activity.silence(Instant::now())
     }
 
     /// The last stderr lines, for error reports.
@@ -288,21 +298,27 @@ fn await_exit(pid: nix::unistd::Pid) -> bool {
 }
 
 /// Writes delivered lines to the node, one write per available batch.
-fn write_stdin(mut stdin: ChildStdin, rx: Receiver<Outgoing>, delays: &DelayRecorder) {
+fn write_stdin(
+    mut stdin: ChildStdin,
+    rx: Receiver<Outgoing>,
+    delays: &DelayRecorder,
+    activity: &Activity,
+) {
     let mut batch = Vec::with_capacity(1 << 14);
     let mut dues = Vec::new();
     while let Ok(first) = rx.recv() {
         batch.clear();
         dues.clear();
+        let mut client_request = false;
         for out in std::iter::once(first).chain(rx.try_iter()) {
             batch.extend_from_slice(&out.line);
             dues.extend(out.due);
+            client_request |= out.from_client;
         }
-        if stdin
-            .write_all(&batch)
-            .and_then(|()| stdin.flush())
-            .is_err()
-        {
+        activity.writing(Instant::now(), client_request);
+        let outcome = stdin.write_all(&batch).and_then(|()| stdin.flush());
+        activity.written();
+        if outcome.is_err() {
             return; // The node is gone; the stdout reader reports that.
         }
         let written = Instant::now();
@@ -319,6 +335,7 @@ fn read_stdout(
     net: &Network,
     events: &Sender<NodeEvent>,
     tail: &Tail,
+    activity: &Activity,
 ) {
     let mut reader = BufReader::with_capacity(1 << 16, stdout);
     let mut line = Vec::new();
@@ -335,7 +352,11 @@ fn read_stdout(
             continue;
         }
         let text = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line));
-        if let Err(reason) = route(&text, net) {
+        let routed = route(&text, net);
+        if routed == Ok(true) {
+            activity.answered();
+        }
+        if let Err(reason) = routed {
             deaf = true;
             let reason = format!("{reason}; offending line: {}", shorten(&text));
             let recent: Vec<String> = tail
@@ -364,11 +385,12 @@ fn read_stdout(
     }
 }
 
-/// Validates one stdout line and sends it.
-fn route(text: &str, net: &Network) -> Result<(), String> {
+/// Validates one stdout line and sends it; true when it went to a client.
+fn route(text: &str, net: &Network) -> Result<bool, String> {
     let written = wire::parse_line(text)?;
+    let to_client = checkers::journal::is_client_id(&written.dest);
     match net.send(&written.src, &written.dest, written.body) {
-        Ok(_) | Err(SendError::Closed) => Ok(()),
+        Ok(_) | Err(SendError::Closed) => Ok(to_client),
         Err(refused) => Err(refused.to_string()),
     }
 }

@@ -105,8 +105,9 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
                 &progress,
             );
             progress.phase("tearing down");
+            let silent = cluster.silent_nodes();
             let crashed = cluster.teardown();
-            result.map(|r| (r, crashed))
+            result.map(|r| (r, crashed, silent))
         });
     net.stop();
     let _ = delivery.join();
@@ -116,7 +117,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     let history = recorder.snapshot();
     dir.write_history(&history)?;
     let events = net.journal().finish()?;
-    let (driven, crashed) =
+    let (driven, crashed, silent) =
         outcome.map_err(|e| e.context(format!("run folder: {}", dir.path.display())))?;
     let (overhead, deaf) = match driven {
         Driven::Finished { overhead, deaf } => (overhead, deaf),
@@ -154,6 +155,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         "maelstrom-version": opts.maelstrom_version.to_string(),
         "notes": opts.notes,
         "deaf-nodes": deaf,
+        "silent-nodes": silent.iter().map(|(node, (reason, _))| (node.clone(), reason.clone())).collect::<std::collections::BTreeMap<_, _>>(),
         // Maelstrom reports no op latencies as numbers; workloads without stable
         // latencies are compared by these.
         "ok-latencies": checkers::op_latency::summary(&history),
@@ -172,6 +174,9 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     }
     for (node, reason) in &deaf {
         eprintln!("WARNING: node {node} went deaf: {reason}");
+    }
+    for (_, report) in silent.values() {
+        eprintln!("WARNING: {report}");
     }
     Ok(RunReport {
         validity: checked.validity,

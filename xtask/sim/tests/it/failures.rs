@@ -124,3 +124,21 @@ fn a_node_that_closes_its_stdout_is_named_as_such() {
     );
     assert!(error.contains("fixture: closing my stdout"), "{error}");
 }
+
+#[test]
+fn a_node_that_stops_answering_is_named_in_the_results() {
+    let ran = run(
+        "goes_silent.py",
+        "-w echo --node-count 2 --time-limit 15 --rate 10",
+        27,
+    );
+    let report = ran.report();
+    let silent = &report.results["sim"]["silent-nodes"];
+    let names: Vec<&String> = silent
+        .as_object()
+        .map(|m| m.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(names.len(), 2, "both nodes went quiet: {silent}");
+    let reason = silent["n0"].as_str().unwrap();
+    assert!(reason.contains("stopped answering"), "{reason}");
+}
