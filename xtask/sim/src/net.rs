@@ -495,16 +495,12 @@ mod tests {
         net.set_grudge(Grudge::new());
         net.send("n0", "n1", raw("3")).unwrap();
         assert_eq!(b.try_recv().unwrap().body.get(), "3");
-        let events = net.journal().finish().unwrap();
-        let sends = events
-            .iter()
-            .filter(|e| e.kind == NetEventKind::Send)
-            .count();
-        let recvs = events
-            .iter()
-            .filter(|e| e.kind == NetEventKind::Recv)
-            .count();
-        assert_eq!((sends, recvs), (3, 2));
+        let tally = net.journal().finish().unwrap();
+        let servers = &checkers::net::check_tally(&tally, 0).results["servers"];
+        assert_eq!(
+            (&servers["send-count"], &servers["recv-count"]),
+            (&serde_json::json!(3), &serde_json::json!(2))
+        );
     }
 
     #[test]
