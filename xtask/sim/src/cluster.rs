@@ -87,6 +87,15 @@ impl Cluster {
         }
     }
 
+    /// The most messages ever undelivered to any one node at once.
+    pub fn peak_backlog(&self) -> usize {
+        self.nodes
+            .iter()
+            .map(NodeProcess::peak_backlog)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Nodes silent at the end of the run (see [`crate::silence`]): for each, why, and the
     /// full report with its last stderr lines.
     pub fn silent_nodes(&mut self) -> BTreeMap<String, (String, String)> {

@@ -20,6 +20,7 @@
 //! but we say so loudly: on the console, in the node's log, and in the run's results. The
 //! reader keeps draining the pipe afterwards so the node is not blocked on a full pipe.
 
+use crate::backlog::{self, Backlog};
 use crate::metrics::DelayRecorder;
 use crate::net::{Endpoint, Network, Outgoing, SendError};
 use crate::silence::Activity;
@@ -85,6 +86,7 @@ pub struct NodeProcess {
     /// Set by the stdout reader when the node closes its stdout.
     stdout_closed: Arc<AtomicBool>,
     activity: Arc<Activity>,
+    backlog: Arc<Backlog>,
 }
 
 /// What a node process needs besides its id.
@@ -118,7 +120,9 @@ impl NodeProcess {
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = unbounded();
-        how.net.register(id, Endpoint::Node(tx));
+        let backlog = Arc::new(Backlog::new(backlog::LIMIT));
+        how.net
+            .register(id, Endpoint::Node(tx, Arc::clone(&backlog)));
         let tail = Tail::default();
         let stdout_closed = Arc::new(AtomicBool::new(false));
         let activity = Arc::new(Activity::new(Instant::now()));
@@ -126,7 +130,8 @@ impl NodeProcess {
         let threads = vec![
             std::thread::Builder::new().name(name("stdin")).spawn({
                 let (delays, activity) = (Arc::clone(how.delays), Arc::clone(&activity));
-                move || write_stdin(stdin, rx, &delays, &activity)
+                let backlog = Arc::clone(&backlog);
+                move || write_stdin(stdin, rx, &delays, &activity, &backlog)
             })?,
             std::thread::Builder::new().name(name("stdout")).spawn({
                 let (node, net, events, tail) = (
@@ -166,12 +171,18 @@ impl NodeProcess {
             net: Arc::clone(how.net),
             stdout_closed,
             activity,
+            backlog,
         })
     }
 
     /// The node's exit status if it has exited.
     pub fn exit_status(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
+    }
+
+    /// The most messages that were ever undelivered to this node at once.
+    pub fn peak_backlog(&self) -> usize {
+        self.backlog.peak()
     }
 
     /// Why the node counts as silent now (see [`crate::silence`]), if it does.
@@ -303,6 +314,7 @@ fn write_stdin(
     rx: Receiver<Outgoing>,
     delays: &DelayRecorder,
     activity: &Activity,
+    backlog: &Backlog,
 ) {
     let mut batch = Vec::with_capacity(1 << 14);
     let mut dues = Vec::new();
@@ -310,14 +322,17 @@ fn write_stdin(
         batch.clear();
         dues.clear();
         let mut client_request = false;
+        let mut lines = 0;
         for out in std::iter::once(first).chain(rx.try_iter()) {
             batch.extend_from_slice(&out.line);
             dues.extend(out.due);
             client_request |= out.from_client;
+            lines += 1;
         }
         activity.writing(Instant::now(), client_request);
         let outcome = stdin.write_all(&batch).and_then(|()| stdin.flush());
         activity.written();
+        backlog.remove(lines);
         if outcome.is_err() {
             return; // The node is gone; the stdout reader reports that.
         }
@@ -389,6 +404,9 @@ fn read_stdout(
 fn route(text: &str, net: &Network) -> Result<bool, String> {
     let written = wire::parse_line(text)?;
     let to_client = checkers::journal::is_client_id(&written.dest);
+    if let Some(backlog) = net.backlog(&written.dest) {
+        backlog.wait_for_room(backlog::MAX_PAUSE);
+    }
     match net.send(&written.src, &written.dest, written.body) {
         Ok(_) | Err(SendError::Closed) => Ok(to_client),
         Err(refused) => Err(refused.to_string()),

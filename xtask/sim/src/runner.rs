@@ -106,8 +106,9 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
             );
             progress.phase("tearing down");
             let silent = cluster.silent_nodes();
+            let peak_backlog = cluster.peak_backlog();
             let crashed = cluster.teardown();
-            result.map(|r| (r, crashed, silent))
+            result.map(|r| (r, crashed, silent, peak_backlog))
         });
     net.stop();
     let _ = delivery.join();
@@ -117,7 +118,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     let history = recorder.snapshot();
     dir.write_history(&history)?;
     let events = net.journal().finish()?;
-    let (driven, crashed, silent) =
+    let (driven, crashed, silent, peak_backlog) =
         outcome.map_err(|e| e.context(format!("run folder: {}", dir.path.display())))?;
     let (overhead, deaf) = match driven {
         Driven::Finished { overhead, deaf } => (overhead, deaf),
@@ -155,6 +156,8 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         "maelstrom-version": opts.maelstrom_version.to_string(),
         "notes": opts.notes,
         "deaf-nodes": deaf,
+        // Back-pressure (see `backlog`) keeps this near `backlog::LIMIT` at most.
+        "peak-undelivered-per-node": peak_backlog,
         "silent-nodes": silent.iter().map(|(node, (reason, _))| (node.clone(), reason.clone())).collect::<std::collections::BTreeMap<_, _>>(),
         // Maelstrom reports no op latencies as numbers; workloads without stable
         // latencies are compared by these.

@@ -142,3 +142,21 @@ fn a_node_that_stops_answering_is_named_in_the_results() {
     let reason = silent["n0"].as_str().unwrap();
     assert!(reason.contains("stopped answering"), "{reason}");
 }
+
+#[test]
+fn a_node_flooding_a_peer_that_does_not_read_is_held_to_the_backlog_limit() {
+    let ran = run(
+        "flood.py",
+        "-w echo --node-count 2 --time-limit 12 --rate 10",
+        28,
+    );
+    let report = ran.report();
+    let peak = report.results["sim"]["peak-undelivered-per-node"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no peak in {:#}", report.results["sim"]));
+    // The pause is bounded, so the backlog may creep past the limit by about one message
+    // per second of the run; without back-pressure it would reach the whole flood.
+    let limit = sim::backlog::LIMIT as u64;
+    assert!(peak >= limit, "the flood reached the limit: {peak}");
+    assert!(peak <= limit + 100, "held to the limit: {peak}");
+}
