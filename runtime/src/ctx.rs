@@ -39,7 +39,15 @@ struct Shared {
 }
 
 impl Ctx {
-    pub(crate) fn new(node_id: String, node_ids: Vec<String>, outbox: Arc<Outbox>) -> Ctx {
+    /// A node `node_id` of the cluster `node_ids`. An `init` whose list leaves this node out
+    /// (or is empty) gets it appended: every workload may then rely on the node being one of
+    /// [`Ctx::node_ids`], e.g. to pick an owner among them, instead of panicking on a list
+    /// Maelstrom never sends.
+    pub(crate) fn new(node_id: String, mut node_ids: Vec<String>, outbox: Arc<Outbox>) -> Ctx {
+        if !node_ids.contains(&node_id) {
+            tracing::warn!(%node_id, ?node_ids, "init does not list this node; adding it");
+            node_ids.push(node_id.clone());
+        }
         Ctx {
             shared: Arc::new(Shared {
                 node_id,
@@ -58,7 +66,7 @@ impl Ctx {
         &self.shared.node_id
     }
 
-    /// Every node of the cluster in Maelstrom's order, this one included.
+    /// Every node of the cluster in Maelstrom's order, this one included (never empty).
     pub fn node_ids(&self) -> &[String] {
         &self.shared.node_ids
     }
@@ -69,6 +77,20 @@ impl Ctx {
             .iter()
             .map(String::as_str)
             .filter(move |id| *id != self.node_id())
+    }
+
+    /// Refuses `msg` unless a node of the cluster sent it: the check every handler makes
+    /// before acting on a message only peers send (replication, gossip, sync, forward).
+    /// Clients (`c*`) and ids outside the cluster get error 10, so a forged peer message is
+    /// answered and never applied.
+    pub fn require_peer(&self, msg: &Message) -> Result<(), Error> {
+        if self.node_ids().contains(&msg.src) {
+            return Ok(());
+        }
+        Err(Error::not_supported(format!(
+            "{} is a message between the cluster's nodes, and {} is not one of them",
+            msg.kind, msg.src
+        )))
     }
 
     /// This node's position in [`Ctx::node_ids`].

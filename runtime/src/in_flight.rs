@@ -58,11 +58,8 @@ impl InFlight {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Message>>> {
-        // A poisoned table only means a panic elsewhere while holding the lock; the map
-        // itself is always consistent (single insert/remove calls), so keep using it.
-        self.waiting
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        // The map is always consistent (single insert/remove calls).
+        crate::lock::lock(&self.waiting)
     }
 }
 

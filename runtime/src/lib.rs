@@ -10,6 +10,7 @@
 //! - [`handler`]: the trait a workload implements.
 //! - [`ctx`]: what a handler can do.
 //! - `in_flight`: RPCs waiting for their reply.
+//! - [`lock`]: taking a mutex so that a panic in one request cannot poison later ones.
 //! - [`retry`]: the pacing of retried RPCs.
 //! - [`services`]: clients of `lin-kv`, `seq-kv`, `lww-kv` and `lin-tso`.
 //! - [`transport`]: stdin/stdout threads, or in-memory queues for tests.
@@ -32,6 +33,7 @@ pub mod ctx;
 pub mod error;
 pub mod handler;
 mod in_flight;
+pub mod lock;
 mod logging;
 mod node;
 pub mod protocol;
@@ -49,6 +51,7 @@ pub use cli::{main, select, Invocation, LOG_ENV, WORKLOAD_ENV};
 pub use ctx::Ctx;
 pub use error::{Error, ErrorCode, RpcError};
 pub use handler::{construct, Handler};
+pub use lock::lock;
 pub use node::run;
 pub use protocol::Message;
 pub use registry::Workload;

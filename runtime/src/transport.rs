@@ -24,6 +24,9 @@ const BATCH_LINES: usize = 1024;
 /// Batches waiting in each direction, at most.
 const QUEUED_BATCHES: usize = 64;
 
+/// The exit status of a node whose stdout was closed under it.
+pub const EXIT_OUTPUT_CLOSED: i32 = 3;
+
 /// A node's input queue and output outbox.
 pub struct Transport {
     pub(crate) inbound: mpsc::Receiver<Vec<String>>,
@@ -48,7 +51,16 @@ impl Transport {
             .expect("cannot start the stdin thread");
         let writer = std::thread::Builder::new()
             .name("stdout".into())
-            .spawn(move || write_lines(std::io::stdout().lock(), batches_rx))
+            .spawn(move || {
+                if let Err(err) = write_lines(std::io::stdout().lock(), batches_rx) {
+                    // Nobody reads this node any more (Maelstrom stopped, or closed the pipe).
+                    // Going on would only log a failed flush per message, forever.
+                    tracing::error!(
+                        "stdout is closed ({err}); nobody can hear this node, so it exits"
+                    );
+                    std::process::exit(EXIT_OUTPUT_CLOSED);
+                }
+            })
             .expect("cannot start the stdout thread");
         Transport {
             inbound,
@@ -157,9 +169,7 @@ impl Outbox {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
         // Only one thread ever pushes (the node's runtime), so the lock is never contended;
         // a poisoned one still holds a valid vector.
-        self.lines
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::lock(&self.lines)
     }
 }
 
@@ -233,33 +243,27 @@ fn read_lines<R: Read>(mut input: BufReader<R>, batches: mpsc::Sender<Vec<String
     }
 }
 
-fn write_lines(output: impl Write, batches: Receiver<Vec<String>>) {
+/// Writes every batch to `output` until the end marker or until the outbox goes away.
+/// Fails as soon as a write or flush does: the reader has gone.
+fn write_lines(output: impl Write, batches: Receiver<Vec<String>>) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, output);
     // An empty batch is the end marker sent by `Outbox::close`.
     while let Ok(first) = batches.recv() {
         let mut next = Some(first);
         while let Some(batch) = next {
             if batch.is_empty() {
-                let _ = out.flush();
-                return;
+                return out.flush();
             }
             for line in batch {
-                if out
-                    .write_all(line.as_bytes())
-                    .and_then(|()| out.write_all(b"\n"))
-                    .is_err()
-                {
-                    return;
-                }
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
             }
             next = batches.try_recv().ok();
         }
         // The queue ran dry: whatever was written must reach the reader now.
-        if out.flush().is_err() {
-            return;
-        }
+        out.flush()?;
     }
-    let _ = out.flush();
+    out.flush()
 }
 
 #[cfg(test)]
@@ -303,7 +307,7 @@ mod tests {
         let (tx, rx) = std_mpsc::sync_channel(4);
         let writer = std::thread::spawn(move || {
             let mut buffer = Vec::new();
-            write_lines(&mut buffer, rx);
+            write_lines(&mut buffer, rx).unwrap();
             buffer
         });
         let outbox = Outbox::new(tx);
@@ -315,5 +319,26 @@ mod tests {
         let written = String::from_utf8(writer.join().unwrap()).unwrap();
         let expected: String = (0..2500).map(|i| format!("line {i}\n")).collect();
         assert_eq!(written, expected);
+    }
+
+    /// A writer whose reader has gone, as stdout is once Maelstrom closes the pipe.
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    #[test]
+    fn the_writer_reports_a_closed_output_instead_of_carrying_on() {
+        let (tx, rx) = std_mpsc::sync_channel(4);
+        let writer = std::thread::spawn(move || write_lines(ClosedPipe, rx));
+        tx.send(vec!["line".to_owned()]).unwrap();
+        let outcome = writer.join().unwrap();
+        assert_eq!(outcome.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
     }
 }

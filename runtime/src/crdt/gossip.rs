@@ -20,10 +20,7 @@ where
     W: Fn(Envelope<C>) -> P + Send + 'static,
 {
     ctx.every(period, move |ctx| {
-        let due = replica
-            .lock()
-            .expect("replica lock poisoned")
-            .due(ctx.peers(), Instant::now());
+        let due = crate::lock::lock(&replica).due(ctx.peers(), Instant::now());
         for (peer, envelope) in due {
             if let Err(err) = ctx.send(&peer, &wrap(envelope)) {
                 tracing::warn!(%peer, "gossip not sent: {err}");

@@ -107,12 +107,7 @@ impl<S: StateMachine> RaftServer<S> {
     /// Handles a message whose type is one of [`RaftServer::PEER_KINDS`]. Only the
     /// cluster's nodes may send them.
     pub async fn handle_peer(&self, ctx: &Ctx, msg: &Message) -> Result<(), Error> {
-        if !ctx.node_ids().contains(&msg.src) {
-            return Err(Error::not_supported(format!(
-                "{} is a peer message and {} is no peer",
-                msg.kind, msg.src
-            )));
-        }
+        ctx.require_peer(msg)?;
         match msg.payload::<PeerMessage<S::Request>>()? {
             PeerMessage::Raft { msg: raft } => {
                 self.input(ctx, |replica, now| replica.step(&msg.src, raft, now));
@@ -193,10 +188,7 @@ impl<S: StateMachine> RaftServer<S> {
     fn lock(&self) -> MutexGuard<'_, Replica<S>> {
         // Every change to the replica is made by the core or a map insert that either
         // happened or did not, so a panic elsewhere cannot leave it half-updated.
-        self.shared
-            .replica
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::lock(&self.shared.replica)
     }
 
     /// Feeds the replica one input, sends what it produced and wakes the driver.

@@ -170,3 +170,39 @@ fn message_ids_are_unique_across_replies_sends_and_rpcs() {
     }
     node.close();
 }
+
+#[test]
+fn peer_only_messages_from_clients_and_strangers_are_refused() {
+    let mut node = probe::start();
+    node.init("n1", &["n0", "n1", "n2"]);
+    for (src, code) in [
+        ("n0", None),
+        ("c4", Some(10)),
+        ("n7", Some(10)),
+        ("n2", None),
+    ] {
+        node.send(json!({"src": src, "dest": "n1", "body": {"type": "gossip", "msg_id": 3}}));
+        let reply = node.recv();
+        assert_eq!(reply["dest"], src);
+        match code {
+            None => assert_eq!(reply["body"]["type"], "gossip_ok", "{reply}"),
+            Some(code) => {
+                assert_eq!(reply["body"]["code"], code, "{reply}");
+                let text = reply["body"]["text"].as_str().unwrap();
+                assert!(text.contains(src) && text.contains("gossip"), "{text}");
+            }
+        }
+    }
+    node.close();
+}
+
+#[test]
+fn an_init_that_leaves_the_node_out_counts_it_in() {
+    let mut node = probe::start();
+    node.init("n9", &["n0", "n1"]);
+    node.send(json!({"src": "c3", "dest": "n9", "body": {"type": "ping", "msg_id": 2}}));
+    assert_eq!(node.recv()["body"]["node_index"], 2);
+    node.send(json!({"src": "n9", "dest": "n9", "body": {"type": "gossip", "msg_id": 3}}));
+    assert_eq!(node.recv()["body"]["type"], "gossip_ok");
+    node.close();
+}

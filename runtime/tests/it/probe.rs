@@ -15,9 +15,15 @@ enum Request {
     Ping,
     Fail,
     Explode,
-    Ask { peer: String },
-    Insist { peer: String },
+    Ask {
+        peer: String,
+    },
+    Insist {
+        peer: String,
+    },
     Slow,
+    /// A message only the cluster's nodes may send.
+    Gossip,
 }
 
 #[derive(Serialize)]
@@ -28,6 +34,7 @@ enum Reply {
     SlowOk,
     Question,
     Tick { count: u64 },
+    GossipOk,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +73,10 @@ impl Handler for Probe {
             ),
             Request::Fail => Err(Error::new(ErrorCode::Abort, "asked to fail")),
             Request::Explode => panic!("boom"),
+            Request::Gossip => {
+                ctx.require_peer(&msg)?;
+                ctx.reply(&msg, &Reply::GossipOk)
+            }
             Request::Ask { peer } => {
                 let result = match ctx
                     .call::<_, Answer>(&peer, &Reply::Question, Duration::from_millis(300))

@@ -36,9 +36,7 @@ impl Shared {
             .ok_or_else(|| Error::unavailable("the node has no state before init"))?;
         // A panic while holding the lock leaves a state that is still a valid set of
         // values and an outbox; carrying on is better than refusing every request.
-        Ok(state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+        Ok(runtime::lock(state))
     }
 }
 
@@ -75,6 +73,7 @@ impl Handler for BroadcastNode {
             }
             Payload::Topology { .. } => ctx.reply(&msg, &Payload::TopologyOk),
             Payload::Gossip(batch) => {
+                ctx.require_peer(&msg)?;
                 self.shared.state()?.gossip(&msg.src, batch, Instant::now());
                 self.shared.wake.notify_one();
                 Ok(())

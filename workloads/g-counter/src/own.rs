@@ -167,6 +167,6 @@ impl OwnTotal {
     }
 
     fn lock(&self) -> MutexGuard<'_, OwnState> {
-        self.state.lock().expect("own total lock poisoned")
+        runtime::lock(&self.state)
     }
 }

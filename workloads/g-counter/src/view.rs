@@ -62,6 +62,6 @@ impl View {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, GCounter> {
-        self.peers.lock().expect("view lock poisoned")
+        runtime::lock(&self.peers)
     }
 }

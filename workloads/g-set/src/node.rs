@@ -36,7 +36,7 @@ impl Default for GSetNode {
 
 impl GSetNode {
     fn lock(&self) -> MutexGuard<'_, Replica<GSet<Element>>> {
-        self.replica.lock().expect("replica lock poisoned")
+        runtime::lock(&self.replica)
     }
 }
 
@@ -67,6 +67,7 @@ impl Handler for GSetNode {
                 ctx.reply(&msg, &Payload::ReadOk { value })
             }
             Payload::Gossip(envelope) => {
+                ctx.require_peer(&msg)?;
                 self.lock().receive(&msg.src, envelope, Instant::now());
                 Ok(())
             }

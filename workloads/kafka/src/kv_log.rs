@@ -16,9 +16,9 @@
 //! key), so the node's own clients never make each other's CAS fail.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
-use runtime::{Error, Kv, KvError};
+use runtime::{lock, Error, Kv, KvError};
 use serde_json::Value;
 
 use crate::log::{Extended, Logs};
@@ -161,12 +161,4 @@ impl KvLog {
             .or_default()
             .clone()
     }
-}
-
-/// Locks a mutex whose data stays valid even if a holder panicked (every update is a
-/// single insert or push).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -13,10 +13,10 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use runtime::{async_trait, Ctx, Error, Handler, Message, RetryPolicy};
+use runtime::{async_trait, lock, Ctx, Error, Handler, Message, RetryPolicy};
 use serde_json::Value;
 
 use crate::commits::Commits;
@@ -149,6 +149,7 @@ impl LeanNode {
     }
 
     fn handle_peer(&self, ctx: &Ctx, msg: &Message) -> Result<(), Error> {
+        ctx.require_peer(msg)?;
         let reply = match msg.payload::<PeerMessage>()? {
             PeerMessage::Forward {
                 key,
@@ -219,12 +220,4 @@ async fn sync(ctx: Ctx, state: Arc<Mutex<State>>, peer: String) {
         Ok(other) => tracing::warn!(%peer, "unexpected reply to sync: {other:?}"),
         Err(err) => tracing::debug!(%peer, "sync not acknowledged: {err}"),
     }
-}
-
-/// Locks the node state; a panic elsewhere cannot leave it half-updated (every update is a
-/// single insert, push or max), so a poisoned lock is still usable.
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

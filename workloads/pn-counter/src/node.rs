@@ -35,7 +35,7 @@ impl Default for PnCounterNode {
 
 impl PnCounterNode {
     fn lock(&self) -> MutexGuard<'_, Replica<PnCounter>> {
-        self.replica.lock().expect("replica lock poisoned")
+        runtime::lock(&self.replica)
     }
 }
 
@@ -62,6 +62,7 @@ impl Handler for PnCounterNode {
                 ctx.reply(&msg, &Payload::ReadOk { value })
             }
             Payload::Gossip(envelope) => {
+                ctx.require_peer(&msg)?;
                 self.lock().receive(&msg.src, envelope, Instant::now());
                 Ok(())
             }

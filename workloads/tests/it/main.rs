@@ -204,3 +204,50 @@ fn list_json_describes_workloads_with_their_suites() {
         json!(["--node-count", "1", "--time-limit", "10"])
     );
 }
+
+#[test]
+fn a_node_whose_stdout_is_closed_exits_while_its_input_stays_open() {
+    let mut child = Command::new(BIN)
+        .arg("echo")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start glomers");
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let (exited_tx, exited) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let output = child.wait_with_output().unwrap();
+        let _ = exited_tx.send(());
+        output
+    });
+    // Stdin stays open throughout: only the closed stdout can end the node. Writes fail once
+    // it has exited, which ends the loop.
+    let mut lines = vec![init("n0", &["n0"])];
+    lines.extend(
+        (1..)
+            .take(200)
+            .map(|i| request(i, json!({"type": "echo", "echo": i}))),
+    );
+    for line in &lines {
+        if writeln!(stdin, "{line}")
+            .and_then(|()| stdin.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    let exited_in_time = exited
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .is_ok();
+    drop(stdin);
+    let output = waiter.join().unwrap();
+    assert!(
+        exited_in_time,
+        "the node kept running with nobody reading it"
+    );
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("stdout is closed"), "{stderr}");
+}

@@ -44,15 +44,13 @@ struct Replica {
 
 impl Replica {
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .expect("the store lock is poisoned: a transaction panicked half-way")
+        // A transaction's writes are installed only at its end, so a panic cannot leave
+        // one half-applied.
+        runtime::lock(&self.store)
     }
 
     fn outboxes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Outbox>> {
-        self.outboxes
-            .lock()
-            .expect("the outbox lock is poisoned: a flush panicked half-way")
+        runtime::lock(&self.outboxes)
     }
 
     /// Queues a local commit for every peer.
@@ -128,6 +126,8 @@ impl Handler for TxnNode {
                 ctx.reply(&msg, &Payload::TxnOk { txn })
             }
             Payload::Replicate { txns } => {
+                ctx.require_peer(&msg)?;
+                txns.iter().try_for_each(Store::admit)?;
                 // One lock for the whole message: readers on this node see all of it or
                 // none of it, and each transaction in it is applied whole.
                 let mut store = replica.store();

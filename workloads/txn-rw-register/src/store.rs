@@ -12,7 +12,15 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use runtime::Error;
+
 use crate::payload::{Committed, Key, MicroOp, Timestamp};
+
+/// The highest Lamport counter a peer's transaction may carry. A real peer's counter grows
+/// by one per commit, so it never comes near this; a forged `replicate` with a counter at
+/// `u64::MAX` would otherwise leave no counter for this node's next commit (and `+ 1` would
+/// wrap it to 0, ordering new writes before old ones). Half the range leaves 2^63 commits.
+pub const MAX_PEER_CLOCK: u64 = u64::MAX / 2;
 
 /// A value and the timestamp of the transaction that wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,13 +81,31 @@ impl Store {
         if writes.is_empty() {
             return (completed, None);
         }
-        self.clock += 1;
+        // `apply` keeps the clock at or below `MAX_PEER_CLOCK`, and local commits alone
+        // cannot count to 2^63.
+        self.clock = self
+            .clock
+            .checked_add(1)
+            .expect("the Lamport clock stays far below u64::MAX");
         let committed = Committed {
             ts: Timestamp(self.clock, self.node),
             writes,
         };
         self.apply(&committed);
         (completed, Some(committed))
+    }
+
+    /// Refuses a peer's transaction whose counter is past [`MAX_PEER_CLOCK`] (error 12), so a
+    /// forged one cannot exhaust this node's clock. Check a whole message before applying
+    /// any of it.
+    pub fn admit(committed: &Committed) -> Result<(), Error> {
+        if committed.ts.0 <= MAX_PEER_CLOCK {
+            return Ok(());
+        }
+        Err(Error::malformed(format!(
+            "a replicated transaction's clock {} is past {MAX_PEER_CLOCK}, which no node reaches",
+            committed.ts.0
+        )))
     }
 
     /// Installs a committed transaction (local or a peer's): each write wins where its
@@ -191,6 +217,26 @@ mod tests {
         });
         let (_, committed) = store.execute(vec![r(1), w(1, 2)]);
         assert_eq!(committed.unwrap().ts, Timestamp(42, 0));
+        assert_eq!(store.get(1), Some(&json!(2)));
+    }
+
+    #[test]
+    fn a_forged_clock_is_refused_and_admitted_ones_leave_room_to_commit() {
+        let forged = Committed {
+            ts: Timestamp(u64::MAX, 1),
+            writes: vec![(1, json!(1))],
+        };
+        let error = Store::admit(&forged).unwrap_err();
+        assert_eq!(error.code, runtime::ErrorCode::MalformedRequest);
+        let highest = Committed {
+            ts: Timestamp(MAX_PEER_CLOCK, 1),
+            writes: vec![(1, json!(1))],
+        };
+        Store::admit(&highest).unwrap();
+        let mut store = Store::new(0);
+        store.apply(&highest);
+        let (_, committed) = store.execute(vec![w(1, 2)]);
+        assert_eq!(committed.unwrap().ts, Timestamp(MAX_PEER_CLOCK + 1, 0));
         assert_eq!(store.get(1), Some(&json!(2)));
     }
 

@@ -25,10 +25,17 @@ pub struct UniqueIdsNode {
 }
 
 impl UniqueIdsNode {
-    /// The next id for node `index` of `count`.
-    fn next_id(&self, index: usize, count: usize) -> u64 {
-        let sequence = self.issued.fetch_add(1, Ordering::Relaxed);
-        sequence * count.max(1) as u64 + index as u64
+    /// The next id for node `index` of `count`, or `None` once the node's sequence has
+    /// run past `u64::MAX`: wrapping would hand out ids already given (after some 10^19
+    /// requests, but the arithmetic must not depend on that).
+    fn next_id(&self, index: usize, count: usize) -> Option<u64> {
+        let sequence = self
+            .issued
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .ok()?;
+        sequence
+            .checked_mul(count.max(1) as u64)?
+            .checked_add(index as u64)
     }
 }
 
@@ -37,7 +44,9 @@ impl Handler for UniqueIdsNode {
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Payload::Generate => {
-                let id = self.next_id(ctx.node_index(), ctx.node_ids().len());
+                let id = self
+                    .next_id(ctx.node_index(), ctx.node_ids().len())
+                    .ok_or_else(|| Error::crash("this node has handed out every id it has"))?;
                 ctx.reply(&msg, &Payload::GenerateOk { id })
             }
             Payload::GenerateOk { .. } => Err(Error::not_supported(
@@ -89,11 +98,25 @@ mod tests {
             for (index, node) in nodes.iter().enumerate() {
                 if round % (index + 1) == 0 {
                     assert!(
-                        seen.insert(node.next_id(index, nodes.len())),
+                        seen.insert(node.next_id(index, nodes.len()).unwrap()),
                         "duplicate id"
                     );
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_sequence_ends_instead_of_wrapping_onto_issued_ids() {
+        let node = UniqueIdsNode {
+            issued: AtomicU64::new(u64::MAX / 3),
+        };
+        assert_eq!(node.next_id(0, 3), Some(u64::MAX), "3 divides u64::MAX");
+        assert_eq!(node.next_id(0, 3), None, "the next id would wrap");
+        let exhausted = UniqueIdsNode {
+            issued: AtomicU64::new(u64::MAX),
+        };
+        assert_eq!(exhausted.next_id(0, 1), None);
+        assert_eq!(exhausted.next_id(0, 1), None, "the count stays exhausted");
     }
 }

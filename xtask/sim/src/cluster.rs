@@ -78,6 +78,37 @@ impl Cluster {
         }
     }
 
+    /// The report for `node` after it sent [`NodeEvent::Exited`] `when` ("during
+    /// start-up"): "exited" or "closed its stdout", with its last stderr lines.
+    pub fn report_ending(&mut self, node: &str, when: &str) -> String {
+        match self.nodes.iter_mut().find(|n| n.id == node) {
+            Some(n) => n.report_ending(when),
+            None => format!("node {node} exited {when}"),
+        }
+    }
+
+    /// The most messages ever undelivered to any one node at once.
+    pub fn peak_backlog(&self) -> usize {
+        self.nodes
+            .iter()
+            .map(NodeProcess::peak_backlog)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Nodes silent at the end of the run (see [`crate::silence`]): for each, why, and the
+    /// full report with its last stderr lines.
+    pub fn silent_nodes(&mut self) -> BTreeMap<String, (String, String)> {
+        let mut silent = BTreeMap::new();
+        for node in &mut self.nodes {
+            if let Some(reason) = node.silence() {
+                let report = node.report(&reason);
+                silent.insert(node.id.clone(), (reason, report));
+            }
+        }
+        silent
+    }
+
     /// Nodes that went deaf during start-up (the events this cluster consumed itself), for
     /// the dispatcher's deaf set; later deafness reaches the dispatcher through `events`.
     pub fn take_startup_deaf(&mut self) -> BTreeMap<String, String> {
@@ -114,7 +145,7 @@ impl Cluster {
                 }
                 recv(self.events) -> event => match event {
                     Ok(NodeEvent::Exited { node }) => {
-                        anyhow::bail!("{}", self.report(&node, "exited during start-up"));
+                        anyhow::bail!("{}", self.report_ending(&node, "during start-up"));
                     }
                     Ok(NodeEvent::Deaf { node, reason }) => {
                         self.startup_deaf.insert(node, reason);

@@ -1,9 +1,11 @@
 //! The message journal of a run: every send the network accepted and every delivery, written
-//! to `messages.jsonl` (with bodies) as it happens and kept in memory (without bodies) for the
-//! network-statistics checker, which needs only ids and endpoints.
+//! to `messages.jsonl` (with bodies) as it happens, and counted into a fixed-size
+//! [`NetTally`] for the network-statistics checker. Nothing is kept per message, so a node
+//! that floods its peers grows the file, not the simulator.
 
 use anyhow::Context;
-use checkers::journal::{NetEvent, NetEventKind};
+use checkers::journal::NetEventKind;
+use checkers::net::NetTally;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::fs::File;
@@ -25,7 +27,7 @@ struct Line<'a> {
 
 struct Inner {
     file: Option<BufWriter<File>>,
-    events: Vec<NetEvent>,
+    tally: NetTally,
     write_error: Option<String>,
 }
 
@@ -53,7 +55,7 @@ impl Journal {
         };
         let inner = Inner {
             file,
-            events: Vec::new(),
+            tally: NetTally::default(),
             write_error: None,
         };
         Ok(Journal {
@@ -103,18 +105,11 @@ impl Journal {
                 inner.write_error.get_or_insert_with(|| e.to_string());
             }
         }
-        inner.events.push(NetEvent {
-            time,
-            kind,
-            id,
-            src: src.to_string(),
-            dest: dest.to_string(),
-            body: serde_json::Value::Null,
-        });
+        inner.tally.add(kind, src, dest);
     }
 
-    /// Flushes the file and hands over the in-memory events.
-    pub fn finish(&self) -> anyhow::Result<Vec<NetEvent>> {
+    /// Flushes the file and hands over the counts.
+    pub fn finish(&self) -> anyhow::Result<NetTally> {
         let mut inner = self.inner.lock().expect("journal lock poisoned");
         if let Some(file) = inner.file.as_mut() {
             file.flush().context("writing messages.jsonl")?;
@@ -122,6 +117,6 @@ impl Journal {
         if let Some(e) = inner.write_error.take() {
             anyhow::bail!("writing messages.jsonl: {e}");
         }
-        Ok(std::mem::take(&mut inner.events))
+        Ok(std::mem::take(&mut inner.tally))
     }
 }

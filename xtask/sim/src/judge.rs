@@ -10,7 +10,7 @@ use crate::options::Options;
 use crate::workload::Workload;
 use checkers::checked::{compose, Checked};
 use checkers::history::{Op, OpType};
-use checkers::journal::NetEvent;
+use checkers::net::NetTally;
 use checkers::validity::Validity;
 use serde_json::{json, Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -65,7 +65,7 @@ pub fn judge(
     workload: &dyn Workload,
     opts: &Options,
     history: &[Op],
-    journal: &[NetEvent],
+    journal: &NetTally,
     plots_ok: bool,
 ) -> Checked {
     let perf_valid = if plots_ok {
@@ -101,7 +101,7 @@ pub fn judge(
         (
             "net",
             safely("net", || {
-                checkers::net::check(journal, checkers::net::op_count(history))
+                checkers::net::check_tally(journal, checkers::net::op_count(history))
             }),
         ),
         (

@@ -29,6 +29,8 @@
 //! - [`net`]: the network: ids, latency, partitions, delivery.
 //! - [`latency`]: latency distributions.
 //! - [`process`]: node processes and their pipes.
+//! - [`backlog`]: back-pressure on a node that floods another.
+//! - [`silence`]: naming a node that stopped reading or answering.
 //! - [`wire`]: what Maelstrom's parser accepts from a node's stdout.
 //! - [`journal`]: the message journal.
 //! - [`recorder`]: the history as it happens.
@@ -40,6 +42,7 @@
 //! - [`bench`]: the overhead benchmark.
 //! - [`rng`]: one seed, independent random streams.
 
+pub mod backlog;
 pub mod bench;
 pub mod cli;
 pub mod client;
@@ -63,6 +66,7 @@ pub mod rng;
 pub mod runner;
 pub mod scheduler;
 pub mod services;
+pub mod silence;
 pub mod store;
 pub mod version;
 pub mod wire;

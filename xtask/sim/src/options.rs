@@ -107,6 +107,35 @@ pub enum Parsed {
     Help,
 }
 
+/// The largest value each option may take. Beyond these a run would overflow a clock or a
+/// counter (seconds and milliseconds turned into deadlines), or exhaust the machine before
+/// its first operation (a thread per client, a process per node, a vector per key, a
+/// transaction's micro-ops); each is far past any test Maelstrom's own suites run.
+const LIMITS: &[(&str, u64, &str)] = &[
+    ("--time-limit", 365 * 24 * 3600, "seconds (a year)"),
+    ("--node-count", 256, "nodes, each a process of its own"),
+    ("--concurrency", 1024, "clients, each a thread of its own"),
+    ("--rate", 1_000_000, "operations a second"),
+    ("--latency", 3_600_000, "milliseconds (an hour)"),
+    ("--nemesis-interval", 365 * 24 * 3600, "seconds (a year)"),
+    ("--key-count", 1_000_000, "keys"),
+    ("--max-txn-length", 100_000, "micro-ops"),
+];
+
+/// Refuses `value` for `flag` when it passes the flag's entry in [`LIMITS`].
+fn within_limit(flag: &str, value: f64) -> Result<(), ArgError> {
+    let Some(&(_, max, unit)) = LIMITS.iter().find(|(name, _, _)| *name == flag) else {
+        return Ok(());
+    };
+    if value <= max as f64 {
+        return Ok(());
+    }
+    Err(err(
+        flag,
+        format!("must be at most {max} {unit}, got {value}"),
+    ))
+}
+
 fn err(flag: &str, message: impl Into<String>) -> ArgError {
     ArgError {
         flag: flag.to_string(),
@@ -262,13 +291,18 @@ fn build(
         last("--nodes"),
         last("--nodes-file"),
     )?;
+    within_limit("--node-count", nodes.len() as f64)?;
     let concurrency = concurrency(last("--concurrency").unwrap_or("1n"), nodes.len())?;
+    within_limit("--concurrency", concurrency as f64)?;
     let time_limit = positive_int("--time-limit", last("--time-limit").unwrap_or("60"))?;
+    within_limit("--time-limit", time_limit as f64)?;
     let rate = number("--rate", last("--rate").unwrap_or("5"))?;
     if rate < 0.0 {
         return Err(err("--rate", "must not be negative"));
     }
+    within_limit("--rate", rate)?;
     let latency = int("--latency", last("--latency").unwrap_or("0"))?;
+    within_limit("--latency", latency as f64)?;
     let latency_dist = match last("--latency-dist").unwrap_or("constant") {
         "constant" => LatencyDist::Constant,
         "uniform" => LatencyDist::Uniform,
@@ -310,6 +344,7 @@ fn build(
     if nemesis_interval <= 0.0 {
         return Err(err("--nemesis-interval", "must be positive"));
     }
+    within_limit("--nemesis-interval", nemesis_interval)?;
     let topology = match last("--topology").unwrap_or("grid") {
         "line" => TopologyKind::Line,
         "grid" => TopologyKind::Grid,
@@ -343,7 +378,11 @@ fn build(
     let key_count = last("--key-count")
         .map(|v| positive_int("--key-count", v))
         .transpose()?;
+    if let Some(count) = key_count {
+        within_limit("--key-count", count as f64)?;
+    }
     let max_txn_length = positive_int("--max-txn-length", last("--max-txn-length").unwrap_or("4"))?;
+    within_limit("--max-txn-length", max_txn_length as f64)?;
     let max_writes_per_key = positive_int(
         "--max-writes-per-key",
         last("--max-writes-per-key").unwrap_or("16"),
@@ -417,6 +456,8 @@ fn node_list(
 ) -> Result<Vec<String>, ArgError> {
     if let Some(count) = count {
         let n = positive_int("--node-count", count)?;
+        // Checked before the list is built: a count of 2^64 - 1 would not fit in memory.
+        within_limit("--node-count", n as f64)?;
         return Ok((0..n).map(|i| format!("n{i}")).collect());
     }
     let mut list: Vec<String> = node.into_iter().map(String::from).collect();
@@ -446,8 +487,20 @@ fn concurrency(text: &str, node_count: usize) -> Result<usize, ArgError> {
         Some(d) => (d, true),
         None => (text, false),
     };
-    let n = positive_int("--concurrency", digits)? as usize;
-    Ok(if per_node { n * node_count } else { n })
+    let n = positive_int("--concurrency", digits)?;
+    let total = if per_node {
+        n.checked_mul(node_count as u64)
+    } else {
+        Some(n)
+    };
+    total
+        .and_then(|total| usize::try_from(total).ok())
+        .ok_or_else(|| {
+            err(
+                "--concurrency",
+                format!("{text} clients is more than can be counted"),
+            )
+        })
 }
 
 /// Maelstrom splits on the regex `\s+,\s+` (whitespace required around the comma).
@@ -637,6 +690,42 @@ mod tests {
         assert_eq!(
             bad("--bin /b --maelstrom-version 0.3"),
             "--maelstrom-version"
+        );
+    }
+
+    #[test]
+    fn values_that_would_overflow_or_exhaust_the_machine_name_the_flag() {
+        let bad = |line: &str| parse(&words(line)).unwrap_err();
+        let max = u64::MAX;
+        for (line, flag) in [
+            (format!("--bin /b --time-limit {max}"), "--time-limit"),
+            ("--bin /b --concurrency 100000".to_owned(), "--concurrency"),
+            (format!("--bin /b --concurrency {max}n"), "--concurrency"),
+            ("--bin /b --node-count 100000".to_owned(), "--node-count"),
+            (format!("--bin /b --node-count {max}"), "--node-count"),
+            ("--bin /b --rate 1e300".to_owned(), "--rate"),
+            (format!("--bin /b --latency {max}"), "--latency"),
+            (
+                "--bin /b --nemesis-interval 1e300".to_owned(),
+                "--nemesis-interval",
+            ),
+            (format!("--bin /b --key-count {max}"), "--key-count"),
+            (
+                format!("--bin /b --max-txn-length {max}"),
+                "--max-txn-length",
+            ),
+        ] {
+            let error = bad(&line);
+            assert_eq!(error.flag, flag, "{line}");
+            assert!(
+                error.message.contains("at most") || error.message.contains("counted"),
+                "{error}"
+            );
+        }
+        let largest = run("--bin /b --time-limit 31536000 --concurrency 1024 --node-count 256");
+        assert_eq!(
+            (largest.time_limit, largest.concurrency),
+            (31_536_000, 1024)
         );
     }
 

@@ -4,7 +4,13 @@
 //! Maelstrom runs it. Each node gets three threads, all blocked in the kernel when idle:
 //! a writer that drains its queue of delivered lines into stdin in one write per batch; a
 //! reader that validates every stdout line and hands it to the network; and a stderr pump
-//! into `node-logs/<id>.log` that keeps the last lines for error reports.
+//! into `node-logs/<id>.log` that keeps the last lines for error reports. A fourth thread
+//! waits for the process to exit without reaping it, so a node that exits while a child it
+//! started still holds its pipes is reported at once rather than at teardown.
+//!
+//! **No orphans.** Each node leads a process group of its own, and teardown kills the
+//! whole group, so nothing a node forked outlives the run (Maelstrom kills only the node's
+//! own process). A child that leaves the group on purpose (`setsid`) is beyond reach.
 //!
 //! **The deaf-node quirk is replicated.** A stdout line that Maelstrom's parser rejects (see
 //! [`crate::wire`]: not JSON, a key other than `src`, `dest`, `body`, `id`, a body it cannot
@@ -14,15 +20,17 @@
 //! but we say so loudly: on the console, in the node's log, and in the run's results. The
 //! reader keeps draining the pipe afterwards so the node is not blocked on a full pipe.
 
+use crate::backlog::{self, Backlog};
 use crate::metrics::DelayRecorder;
 use crate::net::{Endpoint, Network, Outgoing, SendError};
+use crate::silence::Activity;
 use crate::wire;
 use anyhow::Context;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,7 +44,8 @@ const TAIL_LINES: usize = 32;
 /// Something a node did that ends or endangers the test, for the runner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeEvent {
-    /// The node closed its stdout (it exited or is about to).
+    /// The node's process exited, or it closed its stdout (and can no longer be heard);
+    /// [`NodeProcess::report_ending`] says which.
     Exited { node: String },
     /// The node wrote a line Maelstrom would reject; it is deaf from now on.
     Deaf { node: String, reason: String },
@@ -76,6 +85,8 @@ pub struct NodeProcess {
     net: Arc<Network>,
     /// Set by the stdout reader when the node closes its stdout.
     stdout_closed: Arc<AtomicBool>,
+    activity: Arc<Activity>,
+    backlog: Arc<Backlog>,
 }
 
 /// What a node process needs besides its id.
@@ -102,20 +113,25 @@ impl NodeProcess {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .spawn()
             .with_context(|| format!("starting node {id}: {}", how.bin.display()))?;
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = unbounded();
-        how.net.register(id, Endpoint::Node(tx));
+        let backlog = Arc::new(Backlog::new(backlog::LIMIT));
+        how.net
+            .register(id, Endpoint::Node(tx, Arc::clone(&backlog)));
         let tail = Tail::default();
         let stdout_closed = Arc::new(AtomicBool::new(false));
+        let activity = Arc::new(Activity::new(Instant::now()));
         let name = |what: &str| format!("{id}-{what}");
         let threads = vec![
             std::thread::Builder::new().name(name("stdin")).spawn({
-                let delays = Arc::clone(how.delays);
-                move || write_stdin(stdin, rx, &delays)
+                let (delays, activity) = (Arc::clone(how.delays), Arc::clone(&activity));
+                let backlog = Arc::clone(&backlog);
+                move || write_stdin(stdin, rx, &delays, &activity, &backlog)
             })?,
             std::thread::Builder::new().name(name("stdout")).spawn({
                 let (node, net, events, tail) = (
@@ -125,8 +141,9 @@ impl NodeProcess {
                     tail.clone(),
                 );
                 let closed = Arc::clone(&stdout_closed);
+                let activity = Arc::clone(&activity);
                 move || {
-                    read_stdout(&node, stdout, &net, &events, &tail);
+                    read_stdout(&node, stdout, &net, &events, &tail, &activity);
                     closed.store(true, Ordering::SeqCst);
                     let _ = events.send(NodeEvent::Exited { node });
                 }
@@ -134,6 +151,15 @@ impl NodeProcess {
             std::thread::Builder::new().name(name("stderr")).spawn({
                 let (node, tail, echo) = (id.to_string(), tail.clone(), how.echo_stderr);
                 move || pump_stderr(&node, stderr, log, &tail, echo)
+            })?,
+            std::thread::Builder::new().name(name("exit")).spawn({
+                let (node, events) = (id.to_string(), how.events.clone());
+                let pid = child_pid(&child);
+                move || {
+                    if await_exit(pid) {
+                        let _ = events.send(NodeEvent::Exited { node });
+                    }
+                }
             })?,
         ];
         Ok(NodeProcess {
@@ -144,12 +170,24 @@ impl NodeProcess {
             threads,
             net: Arc::clone(how.net),
             stdout_closed,
+            activity,
+            backlog,
         })
     }
 
     /// The node's exit status if it has exited.
     pub fn exit_status(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().ok().flatten()
+    }
+
+    /// The most messages that were ever undelivered to this node at once.
+    pub fn peak_backlog(&self) -> usize {
+        self.backlog.peak()
+    }
+
+    /// Why the node counts as silent now (see [`crate::silence`]), if it does.
+    pub fn silence(&self) -> Option<String> {
+        self.activity.silence(Instant::now())
     }
 
     /// The last stderr lines, for error reports.
@@ -161,10 +199,10 @@ impl NodeProcess {
         &self.log_path
     }
 
-    /// Gives a node that closed its stdout a moment to exit and to finish writing stderr,
+    /// Gives a node that closed its stdout or exited a moment to exit and to finish writing stderr,
     /// so a report shows its exit status and its last words. Only error paths call this.
     fn settle(&mut self) {
-        if !self.stdout_closed.load(Ordering::SeqCst) {
+        if !self.stdout_closed.load(Ordering::SeqCst) && self.exit_status().is_none() {
             return;
         }
         let until = Instant::now() + Duration::from_secs(2);
@@ -179,6 +217,18 @@ impl NodeProcess {
                 std::thread::sleep(Duration::from_millis(10));
             }
         }
+    }
+
+    /// How a node that sent [`NodeEvent::Exited`] ended, `when` it did ("while the test
+    /// was running"): its process exited, or it only closed its stdout and still runs.
+    pub fn report_ending(&mut self, when: &str) -> String {
+        self.settle();
+        if self.exit_status().is_some() {
+            return self.report(&format!("exited {when}"));
+        }
+        self.report(&format!(
+            "closed its stdout {when} (its process is still running, but nothing it writes can be heard)"
+        ))
     }
 
     /// An error report: the node, how it ended, and its last stderr lines.
@@ -210,14 +260,17 @@ impl NodeProcess {
         text
     }
 
-    /// Takes the node off the network (which ends its stdin writer), SIGKILLs it, and waits
-    /// for its threads (its stdout and stderr close when it dies).
+    /// Takes the node off the network (which ends its stdin writer), SIGKILLs its process
+    /// group, and waits for its threads (its stdout and stderr close when they all die).
     ///
-    /// A node that started children of its own (a wrapper script, say) may leave them
-    /// holding its stdout or stderr open after it dies; their reader threads are then given
-    /// a second to finish and otherwise left behind, rather than hanging the harness.
+    /// A child that left the group (`setsid`) may still hold the node's stdout or stderr
+    /// open; the reader threads are then given a second to finish and otherwise left
+    /// behind, rather than hanging the harness.
     pub fn kill(mut self) {
         self.net.unregister(&self.id);
+        // The group outlives its leader while any member lives, so this works after the
+        // node itself has exited too. The node leads its group: its pid is the group id.
+        let _ = nix::sys::signal::killpg(child_pid(&self.child), nix::sys::signal::Signal::SIGKILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
         let until = Instant::now() + Duration::from_secs(1);
@@ -237,22 +290,50 @@ impl NodeProcess {
     }
 }
 
+fn child_pid(child: &Child) -> nix::unistd::Pid {
+    nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pids fit in an i32"))
+}
+
+/// Blocks until process `pid` exits, leaving it unreaped (`WNOWAIT`) so that
+/// [`NodeProcess::exit_status`] still reads its status. False if it cannot be waited for
+/// (already reaped at teardown).
+fn await_exit(pid: nix::unistd::Pid) -> bool {
+    use nix::sys::wait::{waitid, Id, WaitPidFlag};
+    loop {
+        match waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT) {
+            Ok(_) => return true,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
 /// Writes delivered lines to the node, one write per available batch.
-fn write_stdin(mut stdin: ChildStdin, rx: Receiver<Outgoing>, delays: &DelayRecorder) {
+fn write_stdin(
+    mut stdin: ChildStdin,
+    rx: Receiver<Outgoing>,
+    delays: &DelayRecorder,
+    activity: &Activity,
+    backlog: &Backlog,
+) {
     let mut batch = Vec::with_capacity(1 << 14);
     let mut dues = Vec::new();
     while let Ok(first) = rx.recv() {
         batch.clear();
         dues.clear();
+        let mut client_request = false;
+        let mut lines = 0;
         for out in std::iter::once(first).chain(rx.try_iter()) {
             batch.extend_from_slice(&out.line);
             dues.extend(out.due);
+            client_request |= out.from_client;
+            lines += 1;
         }
-        if stdin
-            .write_all(&batch)
-            .and_then(|()| stdin.flush())
-            .is_err()
-        {
+        activity.writing(Instant::now(), client_request);
+        let outcome = stdin.write_all(&batch).and_then(|()| stdin.flush());
+        activity.written();
+        backlog.remove(lines);
+        if outcome.is_err() {
             return; // The node is gone; the stdout reader reports that.
         }
         let written = Instant::now();
@@ -269,6 +350,7 @@ fn read_stdout(
     net: &Network,
     events: &Sender<NodeEvent>,
     tail: &Tail,
+    activity: &Activity,
 ) {
     let mut reader = BufReader::with_capacity(1 << 16, stdout);
     let mut line = Vec::new();
@@ -285,7 +367,11 @@ fn read_stdout(
             continue;
         }
         let text = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line));
-        if let Err(reason) = route(&text, net) {
+        let routed = route(&text, net);
+        if routed == Ok(true) {
+            activity.answered();
+        }
+        if let Err(reason) = routed {
             deaf = true;
             let reason = format!("{reason}; offending line: {}", shorten(&text));
             let recent: Vec<String> = tail
@@ -314,11 +400,15 @@ fn read_stdout(
     }
 }
 
-/// Validates one stdout line and sends it.
-fn route(text: &str, net: &Network) -> Result<(), String> {
+/// Validates one stdout line and sends it; true when it went to a client.
+fn route(text: &str, net: &Network) -> Result<bool, String> {
     let written = wire::parse_line(text)?;
+    let to_client = checkers::journal::is_client_id(&written.dest);
+    if let Some(backlog) = net.backlog(&written.dest) {
+        backlog.wait_for_room(backlog::MAX_PAUSE);
+    }
     match net.send(&written.src, &written.dest, written.body) {
-        Ok(_) | Err(SendError::Closed) => Ok(()),
+        Ok(_) | Err(SendError::Closed) => Ok(to_client),
         Err(refused) => Err(refused.to_string()),
     }
 }

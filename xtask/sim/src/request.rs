@@ -41,7 +41,30 @@ pub fn parse_request(
             flag: "--bin".into(),
             message: format!("no such file: {}", opts.bin.display()),
         })?;
+    if !is_executable(&bin) {
+        return Err(ArgError {
+            flag: "--bin".into(),
+            message: format!(
+                "{} is not executable (chmod +x it, or name the interpreter as --bin and the script after --)",
+                opts.bin.display()
+            ),
+        }
+        .into());
+    }
     Ok((opts, workload, bin))
+}
+
+/// True when some execute bit is set: without one every node would fail to start, each
+/// reported as a crash after the run had begun.
+#[cfg(unix)]
+fn is_executable(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::path::Path) -> bool {
+    true
 }
 
 /// A shell-quoted `cargo xtask sim` command line that replays a run with `seed`.

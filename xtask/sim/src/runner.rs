@@ -105,8 +105,10 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
                 &progress,
             );
             progress.phase("tearing down");
+            let silent = cluster.silent_nodes();
+            let peak_backlog = cluster.peak_backlog();
             let crashed = cluster.teardown();
-            result.map(|r| (r, crashed))
+            result.map(|r| (r, crashed, silent, peak_backlog))
         });
     net.stop();
     let _ = delivery.join();
@@ -116,7 +118,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     let history = recorder.snapshot();
     dir.write_history(&history)?;
     let events = net.journal().finish()?;
-    let (driven, crashed) =
+    let (driven, crashed, silent, peak_backlog) =
         outcome.map_err(|e| e.context(format!("run folder: {}", dir.path.display())))?;
     let (overhead, deaf) = match driven {
         Driven::Finished { overhead, deaf } => (overhead, deaf),
@@ -154,6 +156,9 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         "maelstrom-version": opts.maelstrom_version.to_string(),
         "notes": opts.notes,
         "deaf-nodes": deaf,
+        // Back-pressure (see `backlog`) keeps this near `backlog::LIMIT` at most.
+        "peak-undelivered-per-node": peak_backlog,
+        "silent-nodes": silent.iter().map(|(node, (reason, _))| (node.clone(), reason.clone())).collect::<std::collections::BTreeMap<_, _>>(),
         // Maelstrom reports no op latencies as numbers; workloads without stable
         // latencies are compared by these.
         "ok-latencies": checkers::op_latency::summary(&history),
@@ -172,6 +177,9 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     }
     for (node, reason) in &deaf {
         eprintln!("WARNING: node {node} went deaf: {reason}");
+    }
+    for (_, report) in silent.values() {
+        eprintln!("WARNING: {report}");
     }
     Ok(RunReport {
         validity: checked.validity,
@@ -286,7 +294,7 @@ fn drive(
         }),
         Err(Interrupt::NodeExited(node)) => {
             let deaf = dispatcher.finish(false);
-            let mut report = cluster.report(&node, "exited while the test was running");
+            let mut report = cluster.report_ending(&node, "while the test was running");
             if let Some(reason) = deaf.get(&node) {
                 report.push_str(&format!("\n  (it had gone deaf earlier: {reason})"));
             }

@@ -129,3 +129,32 @@ fn a_send_whose_owner_stays_unreachable_fails_indefinitely() {
     // Timeout (0) or crash (13): the owner may have appended, so never a definite code.
     assert!(matches!(reply["code"].as_u64(), Some(0 | 13)), "{reply}");
 }
+
+#[test]
+fn a_node_with_an_empty_node_list_owns_every_key() {
+    // The runtime counts the node in (see the runtime's init tests), so the owner of every
+    // key is this node instead of a panic on an empty list.
+    let mut node = runtime::testing::TestNode::start(runtime::construct::<kafka::LeanNode>());
+    node.send(json!({"src": "c0", "dest": "n0", "body": {"type": "init", "node_id": "n0", "node_ids": [], "msg_id": 1}}));
+    assert_eq!(node.recv()["body"]["type"], "init_ok");
+    for key in ["0", "1", "2", "3"] {
+        node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "send", "key": key, "msg": 5, "msg_id": 2}}));
+        let reply = node.recv();
+        assert_eq!(offset(&reply["body"]), 0, "{reply}");
+    }
+    node.close();
+}
+
+#[test]
+fn a_sync_from_a_client_is_refused_and_not_applied() {
+    let mut node = runtime::testing::TestNode::start(runtime::construct::<kafka::LeanNode>());
+    node.init("n0", &["n0", "n1"]);
+    let (key, _) = key_owned_by(1);
+    let sync = json!({"type": "sync", "logs": {key.clone(): {"start": 0, "entries": [7]}}, "commits": {}, "msg_id": 2});
+    node.send(json!({"src": "c1", "dest": "n0", "body": sync}));
+    let reply = node.recv();
+    assert_eq!(reply["body"]["code"], 10, "{reply}");
+    node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "poll", "offsets": {key.clone(): 0}, "msg_id": 3}}));
+    assert_eq!(polled(&node.recv()["body"], &key), []);
+    node.close();
+}

@@ -44,3 +44,15 @@ fn unknown_requests_are_not_supported() {
     let reply = mesh.request(0, json!({"type": "add", "delta": "x"}));
     assert_eq!(reply["body"]["code"], 12);
 }
+
+#[test]
+fn gossip_from_a_client_is_refused_and_never_counted() {
+    let mut node = runtime::testing::TestNode::start(runtime::construct::<PnCounterNode>());
+    node.init("n0", &["n0", "n1"]);
+    node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "gossip", "seq": 1, "delta": {"inc": {"n1": 1000}}, "msg_id": 2}}));
+    assert_eq!(node.recv()["body"]["code"], 10);
+    node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "read", "msg_id": 3}}));
+    let reply = node.recv();
+    assert_eq!(reply["body"]["value"], 0, "{reply}");
+    node.close();
+}

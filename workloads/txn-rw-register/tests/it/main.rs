@@ -120,3 +120,25 @@ fn concurrent_writes_converge_to_the_same_winner_on_both_nodes() {
     }
     cluster.stop();
 }
+
+#[test]
+fn forged_replication_is_refused_and_never_applied() {
+    let mut node =
+        runtime::testing::TestNode::start(runtime::construct::<txn_rw_register::TxnNode>());
+    node.init("n0", &["n0", "n1"]);
+    let replicate = |ts: u64| json!({"type": "replicate", "txns": [{"ts": [ts, 1], "writes": [[1, 9]]}], "msg_id": 2});
+    // From a client: not a peer. From a peer, a clock that would leave none for n0.
+    for (src, ts, code) in [("c1", 5, 10), ("n1", u64::MAX, 12)] {
+        node.send(json!({"src": src, "dest": "n0", "body": replicate(ts)}));
+        let reply = node.recv();
+        assert_eq!(reply["body"]["code"], code, "{reply}");
+    }
+    node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "txn", "txn": [["r", 1, null], ["w", 2, 3]], "msg_id": 3}}));
+    let reply = node.recv();
+    assert_eq!(
+        reply["body"]["txn"],
+        json!([["r", 1, null], ["w", 2, 3]]),
+        "{reply}"
+    );
+    node.close();
+}

@@ -17,6 +17,27 @@ fn bad_arguments_exit_254() {
     // No -w is lin-kv, whose thread groups need more than Maelstrom's default concurrency.
     assert_eq!(sim::cli_main(words("--bin /bin/sh")), 254);
     assert_eq!(sim::cli_main(words("-w echo --bin /no/such/program")), 254);
+    let max = u64::MAX;
+    assert_eq!(
+        sim::cli_main(words(&format!("-w echo --bin /bin/sh --time-limit {max}"))),
+        254
+    );
+    assert_eq!(
+        sim::cli_main(words("-w echo --bin /bin/sh --concurrency 100000")),
+        254
+    );
+}
+
+#[test]
+fn an_unexecutable_bin_exits_254_before_any_node_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("node.py");
+    std::fs::write(&script, "print('never run')\n").unwrap();
+    let line = format!(
+        "-w echo --node-count 1 --time-limit 1 --bin {}",
+        script.display()
+    );
+    assert_eq!(sim::cli_main(words(&line)), 254);
 }
 
 #[test]
