@@ -113,11 +113,11 @@ impl NodeProcess {
         let stdout_closed = Arc::new(AtomicBool::new(false));
         let name = |what: &str| format!("{id}-{what}");
         let threads = vec![
-            std::thread::Builder::new().name(name("stdin")).spawn({
+            crate::cpu::spawn(std::thread::Builder::new().name(name("stdin")), {
                 let delays = Arc::clone(how.delays);
                 move || write_stdin(stdin, rx, &delays)
             })?,
-            std::thread::Builder::new().name(name("stdout")).spawn({
+            crate::cpu::spawn(std::thread::Builder::new().name(name("stdout")), {
                 let (node, net, events, tail) = (
                     id.to_string(),
                     Arc::clone(how.net),
@@ -131,7 +131,7 @@ impl NodeProcess {
                     let _ = events.send(NodeEvent::Exited { node });
                 }
             })?,
-            std::thread::Builder::new().name(name("stderr")).spawn({
+            crate::cpu::spawn(std::thread::Builder::new().name(name("stderr")), {
                 let (node, tail, echo) = (id.to_string(), tail.clone(), how.echo_stderr);
                 move || pump_stderr(&node, stderr, log, &tail, echo)
             })?,
