@@ -41,7 +41,7 @@ pub struct Test {
     /// Use the glomers binary already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
-    /// How many suites run at once on the simulator (default 4, measured by `cargo xtask
+    /// How many suites run at once on the simulator (default 6, measured by `cargo xtask
     /// bench jobs`); the real Maelstrom always runs one at a time.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,

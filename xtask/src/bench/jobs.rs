@@ -195,3 +195,77 @@ fn load_average() -> String {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkers::validity::Validity;
+
+    fn outcome_of(suite: &str, valid: bool, msgs_per_op: Option<f64>) -> Outcome {
+        Outcome {
+            suite: suite.into(),
+            title: String::new(),
+            workload: "broadcast".into(),
+            node: "broadcast".into(),
+            backend: "sim".into(),
+            valid: if valid {
+                Validity::Valid
+            } else {
+                Validity::Invalid
+            },
+            ops: Some(100),
+            availability: Some(1.0),
+            msgs_per_op,
+            latency_ms: None,
+            ok_latency_ms: None,
+            targets: vec![],
+            anomalies: vec![],
+            store: std::path::PathBuf::from("store/3d/latest"),
+            seed: Some(1),
+            replay: String::new(),
+        }
+    }
+
+    fn side(jobs: usize, seconds: f64, valid: bool, p99: f64) -> Side {
+        let run = |suite: &str, p99: Option<f64>| Run {
+            outcome: outcome_of(suite, valid, Some(2.4)),
+            lateness_p99_ms: p99,
+            lateness_max_ms: p99.map(|p| p * 2.0),
+            cpu_fraction: Some(0.05),
+        };
+        Side {
+            jobs,
+            seconds,
+            load_before: "1.00 2.00 3.00".into(),
+            load_after: "2.00 2.00 3.00".into(),
+            runs: vec![run("3b", None), run("3d", Some(p99))],
+        }
+    }
+
+    #[test]
+    fn sides_are_compared_with_one_job() {
+        let text = render(&[
+            side(1, 180.0, true, 4.1),
+            side(4, 60.0, true, 3.2),
+            side(6, 50.0, false, 6.0),
+        ]);
+        assert!(
+            text.starts_with("| suite | verdict j1 | verdict j4 | verdict j6 | msgs/op j1 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n| 3d    | valid      | valid      | INVALID    | 2.40 "),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "--jobs 4: 60 s, 3.00× quicker (target ≥ 2.5 ✓); verdicts the same ✓; \
+             3d lateness p99 3.20 ms (bound 5 ms ✓)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(
+            "--jobs 6: 50 s, 3.60× quicker; verdicts differ ✗; 3d lateness p99 6.00 ms (bound 5 ms ✗)"
+        ), "{text}");
+    }
+}
