@@ -142,7 +142,11 @@ pub fn run_suites(
             if jobs > 1 {
                 let count = 1 + finished_count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let what = match result {
-                    Ok((o, took)) => format!("{:?} in {:.0} s", o.valid, took.as_secs_f64()),
+                    Ok((o, took)) => format!(
+                        "{} in {:.0} s",
+                        summary::verdict(o.valid),
+                        took.as_secs_f64()
+                    ),
                     Err(_) => "did not run".to_string(),
                 };
                 eprintln!(
