@@ -26,8 +26,9 @@ pub struct Ledger {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Kernel thread ids of the enrolled threads still running.
-    live: Vec<i32>,
+    /// The enrolled threads still running: kernel thread id, and the thread's CPU time when
+    /// it enrolled (a thread that ran an earlier run brings that run's time with it).
+    live: Vec<(i32, Duration)>,
     /// What the threads that left had used.
     finished: Duration,
 }
@@ -41,11 +42,17 @@ impl Ledger {
     /// thread's earlier ledger, if any, is charged again afterwards).
     pub fn enrol(self: &Arc<Self>) -> Enrolment {
         let tid = thread_id();
-        self.state.lock().expect("cpu ledger lock").live.push(tid);
+        let baseline = own_cpu();
+        self.state
+            .lock()
+            .expect("cpu ledger lock")
+            .live
+            .push((tid, baseline));
         let previous = CURRENT.with(|current| current.replace(Some(Arc::clone(self))));
         Enrolment {
             ledger: Arc::clone(self),
             tid,
+            baseline,
             previous,
         }
     }
@@ -55,12 +62,12 @@ impl Ledger {
         let state = self.state.lock().expect("cpu ledger lock");
         // Under the lock, every thread in `live` is still running: a leaving thread takes the
         // lock to move its time to `finished`, so nothing is counted twice or lost.
-        state.finished
-            + state
-                .live
-                .iter()
-                .map(|&tid| thread_cpu(tid))
-                .sum::<Duration>()
+        let live: Duration = state
+            .live
+            .iter()
+            .map(|&(tid, baseline)| thread_cpu(tid).saturating_sub(baseline))
+            .sum();
+        state.finished + live
     }
 }
 
@@ -69,15 +76,16 @@ impl Ledger {
 pub struct Enrolment {
     ledger: Arc<Ledger>,
     tid: i32,
+    baseline: Duration,
     previous: Option<Arc<Ledger>>,
 }
 
 impl Drop for Enrolment {
     fn drop(&mut self) {
         let mut state = self.ledger.state.lock().expect("cpu ledger lock");
-        if let Some(at) = state.live.iter().position(|&tid| tid == self.tid) {
+        if let Some(at) = state.live.iter().position(|&(tid, _)| tid == self.tid) {
             state.live.swap_remove(at);
-            state.finished += own_cpu();
+            state.finished += own_cpu().saturating_sub(self.baseline);
         }
         drop(state);
         CURRENT.with(|current| *current.borrow_mut() = self.previous.take());
@@ -184,6 +192,28 @@ mod tests {
             "{:?}",
             ledger.total()
         );
+    }
+
+    #[test]
+    fn a_thread_brings_none_of_its_earlier_time() {
+        std::thread::spawn(|| {
+            burn(Duration::from_millis(150));
+            let ledger = Ledger::new();
+            let enrolment = ledger.enrol();
+            assert!(
+                ledger.total() < Duration::from_millis(50),
+                "{:?}",
+                ledger.total()
+            );
+            drop(enrolment);
+            assert!(
+                ledger.total() < Duration::from_millis(50),
+                "{:?}",
+                ledger.total()
+            );
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
