@@ -8,6 +8,7 @@
 //! - [`catalog`]: the workloads and suites, learnt from `glomers --list --json`, and selectors;
 //! - [`backend`]: running one suite on the built-in simulator or on the real Maelstrom;
 //! - [`edn`]: Maelstrom's `results.edn` turned into the JSON results tree;
+//! - [`jobs`]: running suites side by side, results in suite order;
 //! - [`outcome`]: the figures of a run, taken from its results tree;
 //! - [`summary`]: the table of outcomes and `store/summary.{md,json}`.
 
@@ -16,6 +17,7 @@ mod bench;
 mod build;
 mod catalog;
 mod edn;
+mod jobs;
 mod list;
 mod new;
 mod outcome;

@@ -101,7 +101,8 @@ pub fn markdown_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String
     table.to_string() + "\n"
 }
 
-fn verdict(valid: Validity) -> &'static str {
+/// A verdict as the table shows it; `INVALID` shouts because it is the one that matters.
+pub fn verdict(valid: Validity) -> &'static str {
     match valid {
         Validity::Valid => "valid",
         Validity::Invalid => "INVALID",

@@ -1,6 +1,6 @@
-//! `cargo xtask test <selectors...>`: runs the selected suites on a backend, in suite-id order,
-//! prints the summary table and writes `store/summary.{md,json}`. Exits 0 only when every
-//! selected suite is valid.
+//! `cargo xtask test <selectors...>`: runs the selected suites on a backend, several at a time
+//! on the simulator (`--jobs`), prints the summary table in suite-id order and writes
+//! `store/summary.{md,json}`. Exits 0 only when every selected suite is valid.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +12,8 @@ use sim::version::MaelstromVersion;
 
 use crate::backend::{Backend, BackendChoice};
 use crate::build;
+use crate::catalog::Entry;
+use crate::jobs::{self, DEFAULT_JOBS};
 use crate::outcome::{self, Outcome};
 use crate::project::Project;
 use crate::summary;
@@ -39,6 +41,10 @@ pub struct Test {
     /// Use the glomers binary already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
+    /// How many suites run at once on the simulator (default 6, measured by `cargo xtask
+    /// bench jobs`); the real Maelstrom always runs one at a time.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
 }
 
 /// Reads `--maelstrom-version` as the simulator spells it.
@@ -61,7 +67,11 @@ impl Test {
         };
         let entries = catalog.select(&self.selectors)?;
         let backend = Backend::choose(self.backend, self.maelstrom.as_deref(), &project.root)?;
-        eprintln!("running {} suite(s) on {backend}", entries.len());
+        let jobs = jobs_for(&backend, self.jobs);
+        eprintln!(
+            "running {} suite(s) on {backend}, {jobs} at a time",
+            entries.len()
+        );
         if self.seed.is_some() && matches!(backend, Backend::Maelstrom(_)) {
             eprintln!("note: --seed does not apply to Maelstrom, whose randomness is its own");
         }
@@ -71,25 +81,8 @@ impl Test {
             );
         }
         let version = self.maelstrom_version.unwrap_or_default();
-
-        let mut outcomes: Vec<Outcome> = Vec::new();
-        let mut failure = None;
-        for entry in &entries {
-            match backend.run(&project, entry, self.seed, version) {
-                Ok((results, run)) => outcomes.push(outcome::extract(entry, run, &results)),
-                // A backend error is a broken harness, not a verdict: stop, but keep what ran.
-                Err(error) => {
-                    failure = Some(error.context(format!(
-                        "suite {} ({}) did not run; {} of {} suites ran",
-                        entry.suite.id,
-                        entry.suite.title,
-                        outcomes.len(),
-                        entries.len()
-                    )));
-                    break;
-                }
-            }
-        }
+        let (outcomes, failure) =
+            run_suites(&project, &entries, &backend, self.seed, version, jobs);
 
         if !outcomes.is_empty() {
             print!("{}", summary::render(&outcomes));
@@ -104,6 +97,85 @@ impl Test {
         }
         Ok(exit_code(&outcomes))
     }
+}
+
+/// How many suites run at once: `--jobs` (or the default) on the simulator; one on Maelstrom,
+/// whose runs would share its `store/` folder and fight for the JVM's memory.
+fn jobs_for(backend: &Backend, flag: Option<u32>) -> usize {
+    match backend {
+        Backend::Sim => flag.map_or(DEFAULT_JOBS, |n| n as usize),
+        Backend::Maelstrom(_) => {
+            if flag.is_some_and(|n| n > 1) {
+                eprintln!(
+                    "note: --jobs applies to the simulator; Maelstrom runs one suite at a time"
+                );
+            }
+            1
+        }
+    }
+}
+
+/// Runs `entries` with `jobs` at a time and returns their outcomes in suite order, and the
+/// first backend error (in suite order) if any: a broken harness, not a verdict, so no
+/// further suite starts, but what ran is kept.
+pub fn run_suites(
+    project: &Project,
+    entries: &[Entry],
+    backend: &Backend,
+    seed: Option<u64>,
+    version: MaelstromVersion,
+    jobs: usize,
+) -> (Vec<Outcome>, Option<anyhow::Error>) {
+    let finished_count = std::sync::atomic::AtomicUsize::new(0);
+    let results = jobs::run_all(
+        entries,
+        jobs,
+        |entry| {
+            let started = std::time::Instant::now();
+            backend
+                .run_with_progress(project, entry, seed, version, jobs == 1)
+                .map(|(results, run)| (outcome::extract(entry, run, &results), started.elapsed()))
+        },
+        |index, result| {
+            // With several runs at once their phase lines interleave; a line per finished
+            // suite says where the whole stands.
+            if jobs > 1 {
+                let count = 1 + finished_count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let what = match result {
+                    Ok((o, took)) => format!(
+                        "{} in {:.0} s",
+                        summary::verdict(o.valid),
+                        took.as_secs_f64()
+                    ),
+                    Err(_) => "did not run".to_string(),
+                };
+                eprintln!(
+                    "suite {} finished: {what} ({count} of {})",
+                    entries[index].suite.id,
+                    entries.len()
+                );
+            }
+        },
+    );
+    let mut outcomes = Vec::new();
+    let mut failure = None;
+    for (entry, result) in entries.iter().zip(results) {
+        match result {
+            Some(Ok((o, _))) => outcomes.push(o),
+            Some(Err(error)) if failure.is_none() => failure = Some((entry, error)),
+            Some(Err(_)) | None => {}
+        }
+    }
+    let failure = failure.map(|(entry, error)| {
+        error.context(format!(
+            "suite {} ({}) did not run; {} of {} suites ran",
+            entry.suite.id,
+            entry.suite.title,
+            outcomes.len(),
+            entries.len()
+        ))
+    });
+    (outcomes, failure)
 }
 
 /// Success only when every suite is valid; unknown counts as a failure.
@@ -140,5 +212,27 @@ mod tests {
             Some(MaelstromVersion::V0_2_3)
         );
         assert!(parsed(&["kafka", "--maelstrom-version", "0.3"]).is_err());
+    }
+
+    #[test]
+    fn jobs_default_on_the_simulator_and_are_one_on_maelstrom() {
+        assert_eq!(parsed(&["3d"]).unwrap().jobs, None);
+        assert_eq!(parsed(&["3d", "--jobs", "6"]).unwrap().jobs, Some(6));
+        assert_eq!(jobs_for(&Backend::Sim, None), DEFAULT_JOBS);
+        assert_eq!(jobs_for(&Backend::Sim, Some(6)), 6);
+        let maelstrom = Backend::Maelstrom(PathBuf::from("/opt/maelstrom/maelstrom"));
+        assert_eq!(jobs_for(&maelstrom, Some(6)), 1);
+        assert_eq!(jobs_for(&maelstrom, None), 1);
+    }
+
+    #[test]
+    fn no_jobs_is_a_clean_error() {
+        let error = parsed(&["3d", "--jobs", "0"]).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ValueValidation);
+        let message = error.to_string();
+        assert!(
+            message.contains("--jobs") && message.contains("'0'"),
+            "{message}"
+        );
     }
 }

@@ -126,12 +126,13 @@ impl Cluster {
         let count = asks.len();
         for (slot, (i, mut conn, request)) in asks.into_iter().enumerate() {
             let (tx, node) = (tx.clone(), self.nodes[i].id.clone());
-            std::thread::Builder::new()
-                .name(format!("ask-{node}"))
-                .spawn(move || {
+            crate::cpu::spawn(
+                std::thread::Builder::new().name(format!("ask-{node}")),
+                move || {
                     let answer = conn.call(&node, &request, timeout);
                     let _ = tx.send((slot, i, conn, answer));
-                })?;
+                },
+            )?;
         }
         drop(tx);
         let mut answers: Vec<Option<(usize, Conn, Answer)>> = (0..count).map(|_| None).collect();

@@ -36,9 +36,9 @@ impl Nemesis {
     ) -> anyhow::Result<Nemesis> {
         let (stop, stopped) = bounded::<()>(1);
         let (net, recorder) = (Arc::clone(net), Arc::clone(recorder));
-        let thread = std::thread::Builder::new()
-            .name("nemesis".into())
-            .spawn(move || {
+        let thread = crate::cpu::spawn(
+            std::thread::Builder::new().name("nemesis".into()),
+            move || {
                 for (at, fault) in schedule {
                     // Waiting on the stop channel doubles as an interruptible sleep.
                     if stopped.recv_deadline(start + at).is_ok() {
@@ -47,7 +47,8 @@ impl Nemesis {
                     apply(&fault, &net, &recorder);
                 }
                 let _ = stopped.recv();
-            })?;
+            },
+        )?;
         Ok(Nemesis { stop, thread })
     }
 

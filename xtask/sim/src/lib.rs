@@ -39,6 +39,7 @@
 //! - [`plots`]: `latency.svg` and `rate.svg`.
 //! - [`progress`]: the progress line.
 //! - [`metrics`]: the harness measuring itself.
+//! - [`cpu`]: the CPU time of one run's threads.
 //! - [`bench`]: the overhead benchmark.
 //! - [`rng`]: one seed, independent random streams.
 
@@ -47,6 +48,7 @@ pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod cluster;
+pub mod cpu;
 pub mod dispatch;
 pub mod faults;
 pub mod journal;

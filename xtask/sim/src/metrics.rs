@@ -1,8 +1,7 @@
 //! The harness measuring itself: how late server messages reach their node compared with the
-//! latency they were meant to have, and how much CPU the harness process burns. The harness
+//! latency they were meant to have, and (through [`crate::cpu`]) how much CPU the harness burns. The harness
 //! exists to measure nodes' latencies, so its own error has to be known.
 
-use nix::sys::resource::{getrusage, UsageWho};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -59,20 +58,6 @@ impl DelaySummary {
     }
 }
 
-/// User plus system CPU time of this process (all its threads) so far.
-pub fn cpu_time() -> Duration {
-    match getrusage(UsageWho::RUSAGE_SELF) {
-        Ok(usage) => {
-            let tv = |t: nix::sys::time::TimeVal| {
-                Duration::from_secs(t.tv_sec().max(0) as u64)
-                    + Duration::from_micros(t.tv_usec().max(0) as u64)
-            };
-            tv(usage.user_time()) + tv(usage.system_time())
-        }
-        Err(_) => Duration::ZERO,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,17 +74,5 @@ mod tests {
             (100, 51.0, 100.0, 100.0)
         );
         assert_eq!(DelayRecorder::default().summary().count, 0);
-    }
-
-    #[test]
-    fn cpu_time_grows_with_work() {
-        let before = cpu_time();
-        let mut x = 0u64;
-        let start = std::time::Instant::now();
-        while start.elapsed() < Duration::from_millis(30) {
-            x = x.wrapping_mul(31).wrapping_add(7);
-        }
-        std::hint::black_box(x);
-        assert!(cpu_time() > before);
     }
 }

@@ -480,7 +480,11 @@ mod tests {
         for _ in 0..3 {
             net.send("n0", "n1", raw("{}")).unwrap();
         }
-        assert_eq!(backlog.undelivered(), 3, "held for latency, still undelivered");
+        assert_eq!(
+            backlog.undelivered(),
+            3,
+            "held for latency, still undelivered"
+        );
         net.set_grudge(Grudge::from([(
             "n1".to_string(),
             HashSet::from(["n2".to_string()]),
@@ -488,7 +492,11 @@ mod tests {
         net.send("n2", "n1", raw("{}")).unwrap();
         assert_eq!(backlog.undelivered(), 4, "dropped only when its turn comes");
         net.send("n1", "n0", raw("{}")).unwrap();
-        assert_eq!(backlog.undelivered(), 4, "n1's own sends are not its backlog");
+        assert_eq!(
+            backlog.undelivered(),
+            4,
+            "n1's own sends are not its backlog"
+        );
         assert!(Arc::ptr_eq(&net.backlog("n1").unwrap(), &backlog));
         assert!(net.backlog("n0").is_none(), "mailboxes have none");
     }

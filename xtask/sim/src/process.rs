@@ -128,12 +128,12 @@ impl NodeProcess {
         let activity = Arc::new(Activity::new(Instant::now()));
         let name = |what: &str| format!("{id}-{what}");
         let threads = vec![
-            std::thread::Builder::new().name(name("stdin")).spawn({
+            crate::cpu::spawn(std::thread::Builder::new().name(name("stdin")), {
                 let (delays, activity) = (Arc::clone(how.delays), Arc::clone(&activity));
                 let backlog = Arc::clone(&backlog);
                 move || write_stdin(stdin, rx, &delays, &activity, &backlog)
             })?,
-            std::thread::Builder::new().name(name("stdout")).spawn({
+            crate::cpu::spawn(std::thread::Builder::new().name(name("stdout")), {
                 let (node, net, events, tail) = (
                     id.to_string(),
                     Arc::clone(how.net),
@@ -148,11 +148,11 @@ impl NodeProcess {
                     let _ = events.send(NodeEvent::Exited { node });
                 }
             })?,
-            std::thread::Builder::new().name(name("stderr")).spawn({
+            crate::cpu::spawn(std::thread::Builder::new().name(name("stderr")), {
                 let (node, tail, echo) = (id.to_string(), tail.clone(), how.echo_stderr);
                 move || pump_stderr(&node, stderr, log, &tail, echo)
             })?,
-            std::thread::Builder::new().name(name("exit")).spawn({
+            crate::cpu::spawn(std::thread::Builder::new().name(name("exit")), {
                 let (node, events) = (id.to_string(), how.events.clone());
                 let pid = child_pid(&child);
                 move || {

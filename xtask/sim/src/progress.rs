@@ -1,5 +1,7 @@
 //! The progress line on a terminal: phase, elapsed time, operations so far. Drawn only when
-//! asked for and stderr is a terminal, so logs and CI output stay plain.
+//! asked for and stderr is a terminal, so logs and CI output stay plain. Without a bar the
+//! phases are plain lines, each starting with the run's name, so the lines of runs that share
+//! stderr (`cargo xtask test --jobs N`) can be told apart.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -10,10 +12,13 @@ use std::time::Duration;
 pub struct Progress {
     bar: Option<ProgressBar>,
     phase: Mutex<String>,
+    /// What lines start with when there is no bar: `[3d] `.
+    prefix: String,
 }
 
 impl Progress {
-    pub fn new(wanted: bool) -> Progress {
+    /// A progress line for the run called `name` (the suite id or the workload).
+    pub fn new(wanted: bool, name: &str) -> Progress {
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new_spinner();
             let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_msg}")
@@ -25,6 +30,7 @@ impl Progress {
         Progress {
             bar,
             phase: Mutex::new(String::new()),
+            prefix: format!("[{name}] "),
         }
     }
 
@@ -33,7 +39,7 @@ impl Progress {
         *self.phase.lock().expect("progress lock poisoned") = phase.to_string();
         match &self.bar {
             Some(bar) => bar.set_message(phase.to_string()),
-            None => eprintln!("sim: {phase}"),
+            None => eprintln!("{}sim: {phase}", self.prefix),
         }
     }
 
@@ -49,7 +55,7 @@ impl Progress {
     pub fn println(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            None => eprintln!("{}{line}", self.prefix),
         }
     }
 

@@ -8,11 +8,12 @@
 //! than 0 (Jepsen starts its clock after setup; only differences matter to the checkers).
 
 use crate::cluster::Cluster;
+use crate::cpu::Ledger;
 use crate::dispatch::{Dispatcher, Interrupt};
 use crate::faults::{self, Nemesis};
 use crate::journal::Journal;
 use crate::latency::Latency;
-use crate::metrics::{cpu_time, DelayRecorder};
+use crate::metrics::DelayRecorder;
 use crate::nemesis::{self, Fault};
 use crate::net::Network;
 use crate::options::Options;
@@ -56,7 +57,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     let (opts, workload, bin) = parse_request(request)?;
     let seed = request.seed.or(opts.seed).unwrap_or_else(rng::random_seed);
     let replay = replay_command(&request.args, seed);
-    let progress = Progress::new(request.progress);
+    let progress = Progress::new(request.progress, &request.name);
     for note in &opts.notes {
         progress.println(&format!("note: {note}"));
     }
@@ -68,7 +69,10 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     ));
     let dir = RunDir::create(&request.store_root, &request.name)?;
     let opts = Arc::new(opts);
-    let cpu_at_start = cpu_time();
+    // The harness CPU of this run alone: this thread and every thread the run starts (other
+    // runs may share the process).
+    let cpu = Ledger::new();
+    let _enrolment = cpu.enrol();
 
     let origin = Instant::now();
     let journal = Journal::create(
@@ -83,9 +87,10 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     let net = Network::new(origin, latency, rng::stream(seed, Stream::Latency), journal);
     let delivery = {
         let net = Arc::clone(&net);
-        std::thread::Builder::new()
-            .name("delivery".into())
-            .spawn(move || net.run_delivery())?
+        crate::cpu::spawn(
+            std::thread::Builder::new().name("delivery".into()),
+            move || net.run_delivery(),
+        )?
     };
     let service_threads = services::start(&net, seed)?;
     let recorder = Arc::new(Recorder::new(origin));
@@ -103,6 +108,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
                 &net,
                 &recorder,
                 &progress,
+                &cpu,
             );
             progress.phase("tearing down");
             let silent = cluster.silent_nodes();
@@ -167,7 +173,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         "main-phase-server-msgs-per-second": overhead.main_server_msgs as f64 / main_secs,
         "harness-cpu-seconds": {
             "main-phase": overhead.main_cpu.as_secs_f64(),
-            "total": cpu_time().saturating_sub(cpu_at_start).as_secs_f64(),
+            "total": cpu.total().as_secs_f64(),
         },
         "harness-cpu-fraction-of-one-core": overhead.main_cpu.as_secs_f64() / main_secs,
     });
@@ -176,7 +182,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         dir.write_file(&file.path, &file.contents)?;
     }
     for (node, reason) in &deaf {
-        eprintln!("WARNING: node {node} went deaf: {reason}");
+        eprintln!("WARNING: {}: node {node} went deaf: {reason}", request.name);
     }
     for (_, report) in silent.values() {
         eprintln!("WARNING: {report}");
@@ -211,6 +217,7 @@ fn drive(
     net: &Arc<Network>,
     recorder: &Arc<Recorder>,
     progress: &Progress,
+    cpu: &Ledger,
 ) -> anyhow::Result<Driven> {
     progress.phase("initialising nodes");
     cluster.init(net, &opts.nodes)?;
@@ -240,7 +247,7 @@ fn drive(
 
     let limit = Duration::from_secs(opts.time_limit);
     let main_start = Instant::now();
-    let cpu_before = cpu_time();
+    let cpu_before = cpu.total();
     let sends_before = net.server_sends();
     let nemesis = if opts.partition {
         let interval = Duration::from_secs_f64(opts.nemesis_interval);
@@ -271,7 +278,7 @@ fn drive(
     let result = result.and_then(|()| dispatcher.drain(Some(main.as_mut())));
     let overhead = Overhead {
         main_phase: main_start.elapsed(),
-        main_cpu: cpu_time().saturating_sub(cpu_before),
+        main_cpu: cpu.total().saturating_sub(cpu_before),
         main_server_msgs: net.server_sends().saturating_sub(sends_before),
     };
     let result = result.and_then(|()| match workload.final_generator(opts) {

@@ -46,7 +46,8 @@ impl RunDir {
     /// Replaces `<parent>/latest` atomically with a relative link to this run.
     fn link_latest(&self, parent: &Path) -> anyhow::Result<()> {
         let target = self.path.file_name().expect("run folders have a name");
-        let temporary = parent.join(format!(".latest-{}", std::process::id()));
+        // Named after the run, not the process: parallel runs of one suite share a process.
+        let temporary = parent.join(format!(".latest-{}", target.to_string_lossy()));
         let _ = std::fs::remove_file(&temporary);
         std::os::unix::fs::symlink(target, &temporary).context("linking latest")?;
         std::fs::rename(&temporary, parent.join("latest")).context("linking latest")?;
@@ -151,5 +152,36 @@ mod tests {
         let latest = std::fs::canonicalize(root.join("echo/latest")).unwrap();
         assert_eq!(latest, std::fs::canonicalize(&b.path).unwrap());
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn parallel_runs_of_one_suite_get_distinct_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let runs = 8;
+        // All threads create their folder at the same moment, so most share a millisecond.
+        let start = std::sync::Barrier::new(runs);
+        let paths: Vec<PathBuf> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..runs)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        RunDir::create(root.path(), "3d").unwrap().path
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        let distinct: std::collections::BTreeSet<&PathBuf> = paths.iter().collect();
+        assert_eq!(distinct.len(), runs, "{paths:?}");
+        let latest = std::fs::canonicalize(root.path().join("3d/latest")).unwrap();
+        assert!(paths
+            .iter()
+            .any(|p| std::fs::canonicalize(p).unwrap() == latest));
+        let leftovers: Vec<_> = std::fs::read_dir(root.path().join("3d"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".latest"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }

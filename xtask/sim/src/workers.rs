@@ -97,9 +97,9 @@ impl Workers {
         for thread in 0..shared.opts.concurrency {
             let (tx, rx) = unbounded::<Job>();
             let (shared, done) = (Arc::clone(shared), done.clone());
-            let handle = std::thread::Builder::new()
-                .name(format!("worker-{thread}"))
-                .spawn(move || {
+            let handle = crate::cpu::spawn(
+                std::thread::Builder::new().name(format!("worker-{thread}")),
+                move || {
                     let node = &shared.opts.nodes[thread % shared.opts.nodes.len()];
                     let mut session: Session<Box<dyn Client>> = Session::default();
                     for job in rx {
@@ -120,7 +120,8 @@ impl Workers {
                         }
                     }
                     session.close();
-                })?;
+                },
+            )?;
             jobs.push(tx);
             threads.push(handle);
         }

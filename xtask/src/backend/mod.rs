@@ -68,6 +68,19 @@ impl Backend {
         seed: Option<u64>,
         maelstrom_version: MaelstromVersion,
     ) -> Result<(Value, RunInfo)> {
+        self.run_with_progress(project, entry, seed, maelstrom_version, true)
+    }
+
+    /// [`Backend::run`], drawing the simulator's progress bar only when `progress_bar` is set
+    /// (runs side by side print plain lines instead, or their bars would tear each other).
+    pub fn run_with_progress(
+        &self,
+        project: &Project,
+        entry: &Entry,
+        seed: Option<u64>,
+        maelstrom_version: MaelstromVersion,
+        progress_bar: bool,
+    ) -> Result<(Value, RunInfo)> {
         let node = project.node(&entry.node);
         if !node.exists() {
             bail!(
@@ -77,7 +90,7 @@ impl Backend {
             );
         }
         match self {
-            Backend::Sim => sim::run(project, entry, &node, seed, maelstrom_version),
+            Backend::Sim => sim::run(project, entry, &node, seed, maelstrom_version, progress_bar),
             Backend::Maelstrom(program) => maelstrom::run(program, project, entry, &node),
         }
     }

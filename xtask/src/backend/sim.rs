@@ -14,20 +14,21 @@ use crate::project::Project;
 use super::maelstrom::INSTALL_HINT;
 
 /// Runs `entry` on the simulator, with the node at `node`, reproducing Maelstrom
-/// `maelstrom_version`.
+/// `maelstrom_version`, with a progress bar when `progress_bar` (and stderr is a terminal).
 pub fn run(
     project: &Project,
     entry: &Entry,
     node: &Path,
     seed: Option<u64>,
     maelstrom_version: MaelstromVersion,
+    progress_bar: bool,
 ) -> Result<(Value, RunInfo)> {
     let request = sim::RunRequest {
         args: request_args(&entry.suite, node, maelstrom_version),
         seed,
         store_root: project.store_dir(),
         name: entry.suite.id.clone(),
-        progress: true,
+        progress: progress_bar,
     };
     let report = sim::run(&request).with_context(|| failure_context(&entry.suite.id))?;
     let info = RunInfo {

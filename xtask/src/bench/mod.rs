@@ -9,6 +9,7 @@
 mod broadcast;
 mod checker_runs;
 mod echo;
+mod jobs;
 mod kafka;
 mod lin_kv;
 mod linearizability;
@@ -40,6 +41,16 @@ pub struct Bench {
     /// Use the glomers binary already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
+    /// The parallel sides compared with `--jobs 1` (jobs), e.g. `--jobs 4,6`; default: the
+    /// default of `cargo xtask test`.
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Vec<u32>,
+    /// The suites run (jobs); default: 3b 3c 3d 3e 5b 5c.
+    #[arg(long, value_delimiter = ',')]
+    suites: Vec<String>,
+    /// The seed of every run (jobs), so both sides run the same operations.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
     /// Internal: run one checker measurement of `linearizability` or `txn` in this process
     /// and print its figures (see `checker_runs`).
     #[arg(long, hide = true)]
@@ -59,6 +70,9 @@ pub enum What {
     Kafka,
     /// The simulator's own overhead at 3d load: delivery lateness and harness CPU.
     Sim,
+    /// Suites one at a time against several at once (`cargo xtask test --jobs N`): wall
+    /// time (target: `--jobs 4` 2.5 times quicker), verdicts, msgs/op, delivery lateness.
+    Jobs,
     /// Raft lin-kv beside the lin-kv service proxy at 3 and 5 nodes, with and without
     /// partitions, seeds 1..=runs; then the highest rate that stays valid.
     LinKv,
@@ -98,9 +112,24 @@ impl Bench {
             What::Broadcast => broadcast::bench(&project, self.runs.unwrap_or(5)),
             What::Kafka => kafka::bench(&project, self.runs.unwrap_or(3)),
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
+            What::Jobs => self.jobs(&project),
             What::LinKv => lin_kv::bench(&project, self.runs.unwrap_or(1)),
             What::Linearizability | What::Txn => unreachable!("handled before the build"),
         }
+    }
+
+    fn jobs(&self, project: &Project) -> Result<ExitCode> {
+        let suites: Vec<String> = if self.suites.is_empty() {
+            jobs::DEFAULT_SUITES.iter().map(|s| s.to_string()).collect()
+        } else {
+            self.suites.clone()
+        };
+        let parallel: Vec<usize> = if self.jobs.is_empty() {
+            vec![crate::jobs::DEFAULT_JOBS]
+        } else {
+            self.jobs.iter().map(|&n| n as usize).collect()
+        };
+        jobs::bench(project, &suites, &parallel, self.seed)
     }
 
     fn echo(&self, project: &Project) -> Result<ExitCode> {

@@ -71,9 +71,10 @@ pub fn start(net: &Arc<Network>, seed: u64) -> anyhow::Result<Vec<JoinHandle<()>
     for (id, service) in SERVICE_IDS.into_iter().zip(services) {
         let inbox = net.register_mailbox(id);
         let net = Arc::clone(net);
-        let thread = std::thread::Builder::new()
-            .name(id.to_string())
-            .spawn(move || serve(id, service, &inbox, &net))?;
+        let thread = crate::cpu::spawn(
+            std::thread::Builder::new().name(id.to_string()),
+            move || serve(id, service, &inbox, &net),
+        )?;
         threads.push(thread);
     }
     Ok(threads)
