@@ -46,6 +46,8 @@
 //! - [`replica`]: a workload's [`StateMachine`] on the core, and the requests waiting on it.
 //! - [`server`]: a replica wired to a node's `Ctx`: the driver task, peer messages, and
 //!   client requests served at the leader or forwarded to it ([`RaftServer`]).
+//! - [`handler`]: the whole node of a workload that is one replicated state machine
+//!   ([`RaftNode`]).
 //! - `sim` (tests only): a deterministic cluster on a faulty in-memory network, and
 //!   `checks`, the safety properties it checks after every event; `tests` holds the
 //!   flows one by one, `properties` the same properties under random faults, and
@@ -58,6 +60,7 @@ pub mod core;
 mod election;
 #[cfg(test)]
 mod garbage;
+pub mod handler;
 pub mod log;
 pub mod message;
 #[cfg(test)]
@@ -73,6 +76,7 @@ mod tests;
 
 pub use self::config::RaftConfig;
 pub use self::core::{Committed, EntryId, NotLeader, Raft, ReadId, Role};
+pub use self::handler::{RaftNode, Replicated};
 pub use self::log::{Entry, Log};
 pub use self::message::{RaftMessage, RejectHint};
 pub use self::replica::{Replica, StateMachine, Submitted};

@@ -28,9 +28,9 @@ use crate::error::Error;
 /// updates in the same order, so all of them hold the same state and give the same answers.
 pub trait StateMachine: Debug + Send + 'static {
     /// A client request, as the log carries it and a follower forwards it.
-    type Request: Clone + Debug + Serialize + DeserializeOwned + Send + 'static;
+    type Request: Clone + Debug + Serialize + DeserializeOwned + Send + Sync + 'static;
     /// The answer to a request that succeeded, as a leader sends it back to a follower.
-    type Reply: Debug + Serialize + DeserializeOwned + Send + 'static;
+    type Reply: Debug + Serialize + DeserializeOwned + Send + Sync + 'static;
 
     /// True when `request` may change the state, so it must go through the log; false for
     /// reads, which are answered at a confirmed read index instead.

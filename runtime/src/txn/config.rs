@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use crate::raft::{RaftConfig, ServerConfig};
+use super::{TxnStore, ValueModel};
+use crate::raft::{RaftConfig, Replicated, ServerConfig};
 
 /// - Rounds of AppendEntries at most every 4 ms: Maelstrom's clients are closed-loop (each
 ///   waits for its answer before the next), so a client's rate is one over the latency, and
@@ -27,3 +28,9 @@ pub const SERVER_CONFIG: ServerConfig = ServerConfig {
     request_budget: Duration::from_millis(1000),
     leader_patience: Duration::from_millis(300),
 };
+
+/// A transaction store is a whole workload's node (`raft::RaftNode<TxnStore<M>>`), served
+/// with this timing.
+impl<M: ValueModel> Replicated for TxnStore<M> {
+    const CONFIG: ServerConfig = SERVER_CONFIG;
+}

@@ -7,44 +7,8 @@
 //! at the price of total availability: a node without a majority answers error 11 (see
 //! `txn-list-append`'s crate doc for the argument, which does not depend on the model).
 
-use std::sync::OnceLock;
-
-use runtime::raft::RaftServer;
-use runtime::txn::{Register, TxnRequest, TxnStore, SERVER_CONFIG};
-use runtime::{async_trait, Ctx, Error, Handler, Message};
-
-/// The replicated store.
-type Registers = TxnStore<Register>;
+use runtime::raft::RaftNode;
+use runtime::txn::{Register, TxnStore};
 
 /// A node of the strict register store.
-#[derive(Debug, Default)]
-pub struct StrictTxnNode {
-    server: OnceLock<RaftServer<Registers>>,
-}
-
-#[async_trait]
-impl Handler for StrictTxnNode {
-    fn on_init(&self, ctx: &Ctx) {
-        if self
-            .server
-            .set(RaftServer::start(ctx, Registers::default(), SERVER_CONFIG))
-            .is_err()
-        {
-            tracing::error!("initialised twice; keeping the first replica");
-        }
-    }
-
-    async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
-        let server = self
-            .server
-            .get()
-            .ok_or_else(|| Error::unavailable("the replica is not initialised"))?;
-        if RaftServer::<Registers>::PEER_KINDS.contains(&msg.kind.as_str()) {
-            return server.handle_peer(ctx, &msg).await;
-        }
-        let reply = server
-            .serve(ctx, msg.payload::<TxnRequest<Register>>()?)
-            .await?;
-        ctx.reply(&msg, &reply)
-    }
-}
+pub type StrictTxnNode = RaftNode<TxnStore<Register>>;
