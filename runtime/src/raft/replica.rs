@@ -127,11 +127,6 @@ impl<S: StateMachine> Replica<S> {
         self.raft.leader()
     }
 
-    /// The state machine, as far as this replica has applied the log.
-    pub fn machine(&self) -> &S {
-        &self.machine
-    }
-
     /// Applies what committed, answers what is decided, and returns the messages to send.
     pub fn pump(&mut self) -> Vec<(String, RaftMessage<S::Request>)> {
         for entry in self.raft.take_committed() {

@@ -179,12 +179,6 @@ impl<S: StateMachine> RaftServer<S> {
         }
     }
 
-    /// Runs `read` on this node's state machine as far as it has applied the log (not
-    /// linearizable: for inspection and tests).
-    pub fn inspect<T>(&self, read: impl FnOnce(&S) -> T) -> T {
-        read(self.lock().machine())
-    }
-
     fn lock(&self) -> MutexGuard<'_, Replica<S>> {
         // Every change to the replica is made by the core or a map insert that either
         // happened or did not, so a panic elsewhere cannot leave it half-updated.

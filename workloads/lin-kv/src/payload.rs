@@ -26,16 +26,6 @@ pub enum Reply {
 }
 
 impl Request {
-    /// The message types a client may send; anything else is a peer's business.
-    pub const KINDS: [&'static str; 3] = ["read", "write", "cas"];
-
-    /// The register the request is about.
-    pub fn key(&self) -> &Value {
-        match self {
-            Request::Read { key } | Request::Write { key, .. } | Request::Cas { key, .. } => key,
-        }
-    }
-
     /// True for requests that change state and so must go through the log.
     pub fn is_update(&self) -> bool {
         !matches!(self, Request::Read { .. })
