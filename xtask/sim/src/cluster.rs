@@ -17,12 +17,12 @@ use crate::net::Network;
 use crate::options::Options;
 use crate::process::{NodeEvent, NodeProcess, Spawn};
 use crate::workload::{Workload, DEFAULT_TIMEOUT};
-use crossbeam_channel::{select, unbounded, Receiver};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 /// Maelstrom's deadline for `init_ok`.
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,7 +32,7 @@ pub struct Cluster {
     net: Arc<Network>,
     nodes: Vec<NodeProcess>,
     /// Node exits and deafness, for whoever is driving the run.
-    pub events: Receiver<NodeEvent>,
+    events: UnboundedReceiver<NodeEvent>,
     setup_clients: Vec<Conn>,
     /// Nodes that went deaf during start-up, with the reason.
     startup_deaf: BTreeMap<String, String>,
@@ -47,7 +47,7 @@ impl Cluster {
         delays: &Arc<DelayRecorder>,
         log_dir: &Path,
     ) -> anyhow::Result<Cluster> {
-        let (tx, events) = unbounded();
+        let (tx, events) = unbounded_channel();
         let how = Spawn {
             bin,
             args: &opts.node_args,
@@ -117,41 +117,44 @@ impl Cluster {
 
     /// Sends each request to node `nodes[i]` from its client, all in parallel, and returns
     /// the answers in the order asked; a node exit ends the wait with its report.
-    fn ask_all(
+    /// The node events (exits, deafness) from now on, for the dispatcher; start-up has
+    /// consumed the earlier ones.
+    pub fn take_events(&mut self) -> UnboundedReceiver<NodeEvent> {
+        std::mem::replace(&mut self.events, unbounded_channel().1)
+    }
+
+    /// Sends every request at once, each on its own connection, and waits for all answers,
+    /// failing as soon as a node exits.
+    async fn ask_all(
         &mut self,
         asks: Vec<(usize, Conn, Request)>,
         timeout: Duration,
     ) -> anyhow::Result<Vec<(usize, Conn, Answer)>> {
-        let (tx, rx) = unbounded();
         let count = asks.len();
+        let mut asking = tokio::task::JoinSet::new();
         for (slot, (i, mut conn, request)) in asks.into_iter().enumerate() {
-            let (tx, node) = (tx.clone(), self.nodes[i].id.clone());
-            crate::cpu::spawn(
-                std::thread::Builder::new().name(format!("ask-{node}")),
-                move || {
-                    let answer = conn.call(&node, &request, timeout);
-                    let _ = tx.send((slot, i, conn, answer));
-                },
-            )?;
+            let node = self.nodes[i].id.clone();
+            asking.spawn(async move {
+                let answer = conn.call(&node, &request, timeout).await;
+                (slot, i, conn, answer)
+            });
         }
-        drop(tx);
         let mut answers: Vec<Option<(usize, Conn, Answer)>> = (0..count).map(|_| None).collect();
-        let mut left = count;
-        while left > 0 {
-            select! {
-                recv(rx) -> got => {
-                    let (slot, i, conn, answer) = got.expect("every asker reports before hanging up");
-                    answers[slot] = Some((i, conn, answer));
-                    left -= 1;
-                }
-                recv(self.events) -> event => match event {
-                    Ok(NodeEvent::Exited { node }) => {
+        loop {
+            tokio::select! {
+                biased;
+                got = asking.join_next() => match got {
+                    None => break,
+                    Some(Ok((slot, i, conn, answer))) => answers[slot] = Some((i, conn, answer)),
+                    Some(Err(e)) => anyhow::bail!("a start-up request failed: {e}"),
+                },
+                Some(event) = self.events.recv() => match event {
+                    NodeEvent::Exited { node } => {
                         anyhow::bail!("{}", self.report_ending(&node, "during start-up"));
                     }
-                    Ok(NodeEvent::Deaf { node, reason }) => {
+                    NodeEvent::Deaf { node, reason } => {
                         self.startup_deaf.insert(node, reason);
                     }
-                    Err(_) => {}
                 },
             }
         }
@@ -161,8 +164,7 @@ impl Cluster {
             .collect())
     }
 
-    /// Sends `init` to every node and checks every `init_ok`.
-    pub fn init(&mut self, net: &Arc<Network>, node_ids: &[String]) -> anyhow::Result<()> {
+    pub async fn init(&mut self, net: &Arc<Network>, node_ids: &[String]) -> anyhow::Result<()> {
         let conns: Vec<Conn> = self.nodes.iter().map(|_| Conn::open(net)).collect();
         let asks = self
             .nodes
@@ -176,7 +178,7 @@ impl Cluster {
                 (i, conn, request)
             })
             .collect();
-        let answers = self.ask_all(asks, INIT_TIMEOUT)?;
+        let answers = self.ask_all(asks, INIT_TIMEOUT).await?;
         for (i, conn, answer) in answers {
             conn.close();
             let node = self.nodes[i].id.clone();
@@ -205,7 +207,7 @@ impl Cluster {
     }
 
     /// Opens the setup clients and sends the workload's setup request, if it has one.
-    pub fn setup(
+    pub async fn setup(
         &mut self,
         net: &Arc<Network>,
         workload: &dyn Workload,
@@ -228,7 +230,7 @@ impl Cluster {
         if asks.is_empty() {
             return Ok(());
         }
-        let answers = self.ask_all(asks, DEFAULT_TIMEOUT)?;
+        let answers = self.ask_all(asks, DEFAULT_TIMEOUT).await?;
         for ((i, conn, answer), (request, schema)) in answers.into_iter().zip(&setups) {
             self.setup_clients.push(conn);
             let node = self.nodes[i].id.clone();

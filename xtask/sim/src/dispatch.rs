@@ -5,7 +5,8 @@
 //! invocation and hands the job over. Meanwhile it takes in completions (freeing threads,
 //! renumbering processes after `info`, telling the generator) and node events. A main phase
 //! ends at its time limit; in-flight operations are then waited for, as Jepsen's phases do.
-//! Every wait is on channels with a deadline, never a poll.
+//! Every wait is on channels with a deadline, never a poll. It is async and reads tokio's
+//! clock, so it drives real time and the explorer's virtual clock alike.
 
 use crate::process::NodeEvent;
 use crate::progress::Progress;
@@ -14,9 +15,10 @@ use crate::rng::SimRng;
 use crate::scheduler::{Stagger, Threads};
 use crate::workers::{Done, Job, Workers};
 use crate::workload::gen::{GenContext, Generator, Step};
-use crossbeam_channel::{at, never, select, Receiver};
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
 
 /// Why a phase stopped early.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +31,8 @@ pub enum Interrupt {
 pub struct Dispatcher<'a> {
     pub threads: Threads,
     workers: Workers,
-    done: Receiver<Done>,
-    events: &'a Receiver<NodeEvent>,
+    done: UnboundedReceiver<Done>,
+    events: UnboundedReceiver<NodeEvent>,
     recorder: &'a Recorder,
     rng: SimRng,
     progress: &'a Progress,
@@ -43,8 +45,8 @@ impl<'a> Dispatcher<'a> {
     pub fn new(
         threads: Threads,
         workers: Workers,
-        done: Receiver<Done>,
-        events: &'a Receiver<NodeEvent>,
+        done: UnboundedReceiver<Done>,
+        events: UnboundedReceiver<NodeEvent>,
         recorder: &'a Recorder,
         rng: SimRng,
         progress: &'a Progress,
@@ -93,28 +95,33 @@ impl<'a> Dispatcher<'a> {
     }
 
     /// Waits for one completion or node event until `deadline` (forever without one).
-    fn wait(
+    /// Completions go first, then node events, so one seed gives one order on a virtual
+    /// clock.
+    async fn wait(
         &mut self,
         deadline: Option<Instant>,
         generator: Option<&mut dyn Generator>,
     ) -> Result<(), Interrupt> {
-        let timer = deadline.map_or_else(never, at);
-        select! {
-            recv(self.done) -> done => {
+        let timer = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            done = self.done.recv() => {
                 let done = done.expect("the dispatcher outlives the workers' senders");
                 self.absorb(done, generator);
                 Ok(())
             }
-            recv(self.events) -> event => match event {
-                Ok(event) => self.on_event(event),
-                Err(_) => Ok(()),
-            },
-            recv(timer) -> _ => Ok(()),
+            Some(event) = self.events.recv() => self.on_event(event),
+            () = timer => Ok(()),
         }
     }
 
     /// Runs `generator` until it is done or `limit` passes, spacing invocations by `stagger`.
-    pub fn run_phase(
+    pub async fn run_phase(
         &mut self,
         generator: &mut dyn Generator,
         mut stagger: Option<&mut Stagger>,
@@ -140,12 +147,12 @@ impl<'a> Dispatcher<'a> {
                     return Ok(());
                 }
                 Step::Pending => {
-                    self.wait(limit, Some(&mut *generator))?;
+                    self.wait(limit, Some(&mut *generator)).await?;
                 }
                 Step::WaitUntil(offset) => {
                     let until = limit.map_or(start + offset, |l| l.min(start + offset));
                     while Instant::now() < until {
-                        self.wait(Some(until), Some(&mut *generator))?;
+                        self.wait(Some(until), Some(&mut *generator)).await?;
                     }
                 }
                 Step::Op { thread, op } => {
@@ -164,12 +171,12 @@ impl<'a> Dispatcher<'a> {
                             // The next operation falls after the time limit: none is
                             // invoked, but the phase (and its nemesis) lasts until the limit.
                             while Instant::now() < limit {
-                                self.wait(Some(limit), Some(&mut *generator))?;
+                                self.wait(Some(limit), Some(&mut *generator)).await?;
                             }
                             return Ok(());
                         }
                         while Instant::now() < when {
-                            self.wait(Some(when), Some(&mut *generator))?;
+                            self.wait(Some(when), Some(&mut *generator)).await?;
                         }
                         slot = Some(offset);
                     }
@@ -186,30 +193,33 @@ impl<'a> Dispatcher<'a> {
     }
 
     /// Waits for every in-flight operation to complete.
-    pub fn drain(&mut self, mut generator: Option<&mut dyn Generator>) -> Result<(), Interrupt> {
+    pub async fn drain(
+        &mut self,
+        mut generator: Option<&mut dyn Generator>,
+    ) -> Result<(), Interrupt> {
         while !self.threads.all_free() {
             let g: Option<&mut dyn Generator> = match generator {
                 Some(ref mut g) => Some(&mut **g),
                 None => None,
             };
-            self.wait(None, g)?;
+            self.wait(None, g).await?;
         }
         Ok(())
     }
 
     /// Waits out `duration` (the recovery pause, or a main phase without operations), still
     /// taking in completions and node events.
-    pub fn pause(&mut self, duration: Duration) -> Result<(), Interrupt> {
+    pub async fn pause(&mut self, duration: Duration) -> Result<(), Interrupt> {
         let until = Instant::now() + duration;
         while Instant::now() < until {
-            self.wait(Some(until), None)?;
+            self.wait(Some(until), None).await?;
         }
         Ok(())
     }
 
     /// Stops the workers (waiting for them only after a clean finish).
-    pub fn finish(self, clean: bool) -> BTreeMap<String, String> {
-        self.workers.stop(clean);
+    pub async fn finish(self, clean: bool) -> BTreeMap<String, String> {
+        self.workers.stop(clean).await;
         self.deaf
     }
 }

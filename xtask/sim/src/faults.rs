@@ -1,14 +1,15 @@
-//! Carrying out the nemesis: the main phase's schedule of partitions on its own thread, and
+//! Carrying out the nemesis: the main phase's schedule of partitions as a task of the run's
+//! client-side runtime (on real time or the explorer's virtual clock), and
 //! the heal before a final phase. Each fault is recorded as Jepsen does, an `info`
 //! invocation and an `info` completion of process `nemesis`.
 
 use crate::nemesis::Fault;
 use crate::net::{Grudge, Network};
 use crate::recorder::Recorder;
-use crossbeam_channel::{bounded, Sender};
 use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 /// Applies one fault to the network, recording both halves.
 pub fn apply(fault: &Fault, net: &Network, recorder: &Recorder) {
@@ -20,41 +21,32 @@ pub fn apply(fault: &Fault, net: &Network, recorder: &Recorder) {
     recorder.nemesis(fault.f(), fault.completion_value());
 }
 
-/// The nemesis thread of a main phase.
+/// The nemesis task of a main phase.
 pub struct Nemesis {
-    stop: Sender<()>,
-    thread: JoinHandle<()>,
+    task: JoinHandle<()>,
 }
 
 impl Nemesis {
-    /// Starts carrying out `schedule` (offsets from `start`).
+    /// Starts carrying out `schedule` (offsets from `start`) on the current runtime.
     pub fn start(
         schedule: Vec<(Duration, Fault)>,
         start: Instant,
         net: &Arc<Network>,
         recorder: &Arc<Recorder>,
-    ) -> anyhow::Result<Nemesis> {
-        let (stop, stopped) = bounded::<()>(1);
+    ) -> Nemesis {
         let (net, recorder) = (Arc::clone(net), Arc::clone(recorder));
-        let thread = crate::cpu::spawn(
-            std::thread::Builder::new().name("nemesis".into()),
-            move || {
-                for (at, fault) in schedule {
-                    // Waiting on the stop channel doubles as an interruptible sleep.
-                    if stopped.recv_deadline(start + at).is_ok() {
-                        return;
-                    }
-                    apply(&fault, &net, &recorder);
-                }
-                let _ = stopped.recv();
-            },
-        )?;
-        Ok(Nemesis { stop, thread })
+        let task = tokio::spawn(async move {
+            for (at, fault) in schedule {
+                tokio::time::sleep_until(start + at).await;
+                apply(&fault, &net, &recorder);
+            }
+        });
+        Nemesis { task }
     }
 
-    /// Stops injecting faults (the current partition, if any, stays in force).
+    /// Stops injecting faults (the current partition, if any, stays in force). A fault is
+    /// applied whole within one poll of the task, so aborting never leaves half of one.
     pub fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
+        self.task.abort();
     }
 }

@@ -22,19 +22,31 @@
 //! per destination) wait in one deadline heap served by one delivery thread that sleeps on a
 //! condition variable until the earliest deadline (no polling). A blocked message is
 //! journaled as sent and never as received.
+//!
+//! Time is tokio's clock: real time for node processes (the delivery thread, outside any
+//! runtime, reads the system clock), and the virtual clock of a paused runtime when the
+//! explorer runs in-process nodes, where [`Network::deliver_on_clock`] replaces the thread.
+//! Harness-side mailboxes are tokio channels, so the async client side waits on them in
+//! either case.
 
 use crate::backlog::Backlog;
 use crate::journal::Journal;
 use crate::latency::Latency;
 use crate::rng::SimRng;
 use checkers::journal::{is_client_id, NetEventKind};
-use crossbeam_channel::{unbounded, Receiver, Sender};
+use crossbeam_channel::Sender;
 use serde_json::value::RawValue;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// What a harness-side endpoint (client or service) reads its messages from.
+pub type Mailbox = UnboundedReceiver<Envelope>;
 
 /// A message as delivered to a harness-side endpoint (client or service).
 #[derive(Debug, Clone)]
@@ -62,8 +74,8 @@ pub struct Outgoing {
 pub enum Endpoint {
     /// A node process: lines for its stdin writer, and its count of undelivered messages.
     Node(Sender<Outgoing>, Arc<Backlog>),
-    /// A harness-side client or service.
-    Mailbox(Sender<Envelope>),
+    /// A harness-side client or service, or an in-process node of the explorer.
+    Mailbox(UnboundedSender<Envelope>),
 }
 
 /// Why the network refused a message.
@@ -141,7 +153,9 @@ pub struct Network {
     origin: Instant,
     latency: Latency,
     state: Mutex<State>,
+    /// Wakes the delivery thread, or the delivery task on a virtual clock.
     wake: Condvar,
+    wake_task: Notify,
     journal: Journal,
     /// Messages accepted between two non-clients (nodes and services).
     server_sends: AtomicU64,
@@ -169,6 +183,7 @@ impl Network {
             latency,
             state: Mutex::new(state),
             wake: Condvar::new(),
+            wake_task: Notify::new(),
             journal,
             server_sends: AtomicU64::new(0),
             closed: AtomicBool::new(false),
@@ -194,15 +209,15 @@ impl Network {
     }
 
     /// A mailbox for a harness-side endpoint with a fixed id (a service).
-    pub fn register_mailbox(&self, id: &str) -> Receiver<Envelope> {
-        let (tx, rx) = unbounded();
+    pub fn register_mailbox(&self, id: &str) -> Mailbox {
+        let (tx, rx) = unbounded_channel();
         self.register(id, Endpoint::Mailbox(tx));
         rx
     }
 
     /// Opens a client: the next `c<k>` id from the one global counter, and its mailbox.
-    pub fn open_client(&self) -> (String, Receiver<Envelope>) {
-        let (tx, rx) = unbounded();
+    pub fn open_client(&self) -> (String, Mailbox) {
+        let (tx, rx) = unbounded_channel();
         let mut state = self.lock();
         let id = format!("c{}", state.next_client);
         state.next_client += 1;
@@ -310,6 +325,7 @@ impl Network {
             state.busy.insert(dest.to_string());
             if earliest.is_none_or(|e| due < e) {
                 self.wake.notify_one();
+                self.wake_task.notify_one();
             }
             return;
         }
@@ -352,30 +368,63 @@ impl Network {
         }
     }
 
-    /// The delivery loop for held messages; returns after [`Network::stop`].
+    /// Delivers every taken message that is due, each followed by taking its destination's
+    /// next one; returns the earliest deadline left, or `None` when nothing is held.
+    fn deliver_due(&self, state: &mut State) -> Option<Instant> {
+        loop {
+            let next = state.held.peek().map(|Reverse(h)| h.due)?;
+            if next > Instant::now() {
+                return Some(next);
+            }
+            let Reverse(h) = state.held.pop().expect("peeked message vanished");
+            let due = h.server.then_some(h.due);
+            self.deliver(state, h.id, &h.src, &h.dest, &h.body, due);
+            self.take_next(state, &h.dest);
+        }
+    }
+
+    /// The delivery loop for held messages on a thread of its own; returns after
+    /// [`Network::stop`].
     pub fn run_delivery(&self) {
         let mut state = self.lock();
         loop {
             if state.stopped {
                 return;
             }
-            let now = Instant::now();
-            match state.held.peek() {
-                None => state = self.wake.wait(state).expect("network lock poisoned"),
-                Some(Reverse(next)) if next.due <= now => {
-                    let Reverse(h) = state.held.pop().expect("peeked message vanished");
-                    let due = h.server.then_some(h.due);
-                    self.deliver(&state, h.id, &h.src, &h.dest, &h.body, due);
-                    self.take_next(&mut state, &h.dest);
-                }
-                Some(Reverse(next)) => {
-                    let wait = next.due - now;
-                    state = self
-                        .wake
+            state = match self.deliver_due(&mut state) {
+                None => self.wake.wait(state).expect("network lock poisoned"),
+                Some(next) => {
+                    let wait = next.saturating_duration_since(Instant::now());
+                    self.wake
                         .wait_timeout(state, wait)
                         .expect("network lock poisoned")
-                        .0;
+                        .0
                 }
+            };
+        }
+    }
+
+    /// The same loop as a task of the runtime whose clock the network reads (the explorer's
+    /// paused clock); returns after [`Network::stop`].
+    pub async fn deliver_on_clock(&self) {
+        loop {
+            let next = {
+                let mut state = self.lock();
+                if state.stopped {
+                    return;
+                }
+                self.deliver_due(&mut state)
+            };
+            let sleep = async {
+                match next {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                () = self.wake_task.notified() => {}
+                () = sleep => {}
             }
         }
     }
@@ -394,6 +443,7 @@ impl Network {
     pub fn stop(&self) {
         self.lock().stopped = true;
         self.wake.notify_all();
+        self.wake_task.notify_one();
     }
 }
 
@@ -410,7 +460,7 @@ fn backlog_of<'s>(state: &'s State, dest: &str) -> Option<&'s Arc<Backlog>> {
     }
 }
 
-fn node_line(id: u64, src: &str, dest: &str, body: &RawValue) -> Vec<u8> {
+pub fn node_line(id: u64, src: &str, dest: &str, body: &RawValue) -> Vec<u8> {
     #[derive(serde::Serialize)]
     struct Line<'a> {
         id: u64,
@@ -434,6 +484,7 @@ mod tests {
     use super::*;
     use crate::options::LatencyDist;
     use crate::rng::{stream, Stream};
+    use crossbeam_channel::unbounded;
 
     fn raw(text: &str) -> Box<RawValue> {
         RawValue::from_string(text.to_string()).unwrap()
@@ -454,7 +505,7 @@ mod tests {
         let (node_tx, node_rx) = unbounded();
         net.register("n0", Endpoint::Node(node_tx, Arc::new(Backlog::new(10))));
         let (c0, _c0_rx) = net.open_client();
-        let (c1, c1_rx) = net.open_client();
+        let (c1, mut c1_rx) = net.open_client();
         assert_eq!((c0.as_str(), c1.as_str()), ("c0", "c1"));
         assert_eq!(
             net.send(&c0, "n0", raw(r#"{"type":"init","msg_id":1}"#)),
@@ -525,8 +576,8 @@ mod tests {
     #[test]
     fn a_closed_network_accepts_nothing() {
         let net = network(0);
-        let _a = net.register_mailbox("n0");
-        let _b = net.register_mailbox("n1");
+        let mut _a = net.register_mailbox("n0");
+        let mut _b = net.register_mailbox("n1");
         assert!(net.send("n0", "n1", raw("1")).is_ok());
         net.close();
         net.unregister("n1");
@@ -536,8 +587,8 @@ mod tests {
     #[test]
     fn partitions_drop_only_the_named_direction() {
         let net = network(0);
-        let a = net.register_mailbox("n0");
-        let b = net.register_mailbox("n1");
+        let mut a = net.register_mailbox("n0");
+        let mut b = net.register_mailbox("n1");
         net.set_grudge(Grudge::from([(
             "n1".to_string(),
             HashSet::from(["n0".to_string()]),
@@ -560,14 +611,14 @@ mod tests {
     #[test]
     fn held_messages_arrive_after_their_latency_in_order() {
         let net = network(30);
-        let rx = net.register_mailbox("n1");
-        net.register("n0", Endpoint::Mailbox(unbounded().0));
-        let (client, client_rx) = net.open_client();
+        let mut rx = net.register_mailbox("n1");
+        net.register("n0", Endpoint::Mailbox(unbounded_channel().0));
+        let (client, mut client_rx) = net.open_client();
         let deliverer = {
             let net = Arc::clone(&net);
             std::thread::spawn(move || net.run_delivery())
         };
-        let start = Instant::now();
+        let start = std::time::Instant::now();
         for k in 0..3 {
             net.send("n0", "n1", raw(&k.to_string())).unwrap();
         }
@@ -578,7 +629,7 @@ mod tests {
             "client traffic is immediate"
         );
         let bodies: Vec<String> = (0..3)
-            .map(|_| rx.recv().unwrap().body.get().to_string())
+            .map(|_| rx.blocking_recv().unwrap().body.get().to_string())
             .collect();
         assert!(start.elapsed() >= Duration::from_millis(30));
         assert_eq!(bodies, ["0", "1", "2"]);
@@ -589,9 +640,9 @@ mod tests {
     #[test]
     fn a_client_request_waits_behind_the_message_its_node_has_taken() {
         let net = network(60);
-        let n1 = net.register_mailbox("n1");
-        net.register("n0", Endpoint::Mailbox(unbounded().0));
-        let (client, client_rx) = net.open_client();
+        let mut n1 = net.register_mailbox("n1");
+        net.register("n0", Endpoint::Mailbox(unbounded_channel().0));
+        let (client, mut client_rx) = net.open_client();
         let deliverer = {
             let net = Arc::clone(&net);
             std::thread::spawn(move || net.run_delivery())
@@ -600,7 +651,7 @@ mod tests {
         net.send(&client, "n1", raw(r#""first""#)).unwrap();
         assert_eq!(n1.try_recv().unwrap().body.get(), r#""first""#);
         // Now n1's delivery thread sleeps on a peer message for 60 ms ...
-        let start = Instant::now();
+        let start = std::time::Instant::now();
         net.send("n0", "n1", raw(r#""peer""#)).unwrap();
         // ... so a client request sent meanwhile waits for it, then goes before later peers.
         net.send(&client, "n1", raw(r#""request""#)).unwrap();
@@ -609,7 +660,7 @@ mod tests {
         net.send("n1", &client, raw(r#""reply""#)).unwrap();
         assert_eq!(client_rx.try_recv().unwrap().body.get(), r#""reply""#);
         let order: Vec<String> = (0..3)
-            .map(|_| n1.recv().unwrap().body.get().to_string())
+            .map(|_| n1.blocking_recv().unwrap().body.get().to_string())
             .collect();
         assert_eq!(order, [r#""peer""#, r#""request""#, r#""later peer""#]);
         assert!(start.elapsed() >= Duration::from_millis(60));
@@ -620,9 +671,9 @@ mod tests {
     #[test]
     fn partitions_are_checked_when_a_message_is_taken_not_when_it_is_due() {
         let net = network(40);
-        let n1 = net.register_mailbox("n1");
-        let n2 = net.register_mailbox("n2");
-        net.register("n0", Endpoint::Mailbox(unbounded().0));
+        let mut n1 = net.register_mailbox("n1");
+        let mut n2 = net.register_mailbox("n2");
+        net.register("n0", Endpoint::Mailbox(unbounded_channel().0));
         let deliverer = {
             let net = Arc::clone(&net);
             std::thread::spawn(move || net.run_delivery())
@@ -638,12 +689,12 @@ mod tests {
         net.send("n0", "n1", raw("2")).unwrap();
         // Taken at once by idle n2 while blocked: dropped, although healed before its deadline.
         net.send("n0", "n2", raw("3")).unwrap();
-        assert_eq!(n1.recv().unwrap().body.get(), "1");
+        assert_eq!(n1.blocking_recv().unwrap().body.get(), "1");
         net.set_grudge(Grudge::new());
         net.send("n0", "n1", raw("4")).unwrap();
         net.send("n0", "n2", raw("5")).unwrap();
-        assert_eq!(n1.recv().unwrap().body.get(), "4");
-        assert_eq!(n2.recv().unwrap().body.get(), "5");
+        assert_eq!(n1.blocking_recv().unwrap().body.get(), "4");
+        assert_eq!(n2.blocking_recv().unwrap().body.get(), "5");
         net.stop();
         deliverer.join().unwrap();
     }

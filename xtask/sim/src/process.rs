@@ -26,7 +26,7 @@ use crate::net::{Endpoint, Network, Outgoing, SendError};
 use crate::silence::Activity;
 use crate::wire;
 use anyhow::Context;
-use crossbeam_channel::{unbounded, Receiver, Sender};
+use crossbeam_channel::{unbounded, Receiver};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -37,6 +37,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// How many stderr lines are kept for error reports (Maelstrom shows 32).
 const TAIL_LINES: usize = 32;
@@ -98,7 +99,7 @@ pub struct Spawn<'a> {
     pub echo_stderr: bool,
     pub net: &'a Arc<Network>,
     pub delays: &'a Arc<DelayRecorder>,
-    pub events: &'a Sender<NodeEvent>,
+    pub events: &'a UnboundedSender<NodeEvent>,
 }
 
 impl NodeProcess {
@@ -325,7 +326,7 @@ fn write_stdin(
         let mut lines = 0;
         for out in std::iter::once(first).chain(rx.try_iter()) {
             batch.extend_from_slice(&out.line);
-            dues.extend(out.due);
+            dues.extend(out.due.map(tokio::time::Instant::into_std));
             client_request |= out.from_client;
             lines += 1;
         }
@@ -348,7 +349,7 @@ fn read_stdout(
     node: &str,
     stdout: impl Read,
     net: &Network,
-    events: &Sender<NodeEvent>,
+    events: &UnboundedSender<NodeEvent>,
     tail: &Tail,
     activity: &Activity,
 ) {
@@ -460,7 +461,7 @@ mod tests {
             mean: 0,
         };
         Network::new(
-            Instant::now(),
+            tokio::time::Instant::now(),
             latency,
             stream(0, Stream::Latency),
             Journal::create(None, false, false).unwrap(),
@@ -470,7 +471,7 @@ mod tests {
     #[test]
     fn only_well_formed_lines_to_known_endpoints_are_routed() {
         let net = network();
-        let inbox = net.register_mailbox("c0");
+        let mut inbox = net.register_mailbox("c0");
         net.register_mailbox("n0");
         let cases = [
             (r#"{"src":"n0","dest":"c0","body":{"type":"x"}}"#, true),
@@ -489,7 +490,7 @@ mod tests {
         for (line, ok) in cases {
             assert_eq!(route(line, &net).is_ok(), ok, "{line}");
         }
-        assert_eq!(inbox.try_iter().count(), 3);
+        assert_eq!(std::iter::from_fn(|| inbox.try_recv().ok()).count(), 3);
         assert!(
             route(r#"{"src":"n0","dest":"c0","body":{},"extra":1}"#, &net)
                 .unwrap_err()

@@ -1,12 +1,13 @@
 //! The history as it happens: every invocation and completion, numbered densely from 0 in
 //! the order the harness observes them, timed in nanoseconds since the run's origin. Index
-//! and time are taken under one lock, so both increase along the history.
+//! and time are taken under one lock, so both increase along the history. Time is tokio's
+//! clock: real, or the explorer's virtual one.
 
 use crate::op::{Completion, OpSpec};
 use checkers::history::{Op, OpType, Process};
 use serde_json::Value;
 use std::sync::Mutex;
-use std::time::Instant;
+use tokio::time::Instant;
 
 /// The shared history of one run.
 pub struct Recorder {

@@ -28,7 +28,8 @@ use crate::workload::Workload;
 use crate::{judge, plots, services, RunReport, RunRequest};
 use serde_json::json;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// Knobs that are not Maelstrom options (tests shorten the recovery pause).
 #[derive(Debug, Clone)]
@@ -92,33 +93,44 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
             move || net.run_delivery(),
         )?
     };
-    let service_threads = services::start(&net, seed)?;
     let recorder = Arc::new(Recorder::new(origin));
     let delays = Arc::new(DelayRecorder::default());
 
-    progress.phase("starting nodes");
-    let outcome =
-        Cluster::spawn(&opts, &bin, &net, &delays, &dir.node_logs()).and_then(|mut cluster| {
-            let result = drive(
-                &mut cluster,
-                &opts,
-                workload,
-                seed,
-                tuning,
-                &net,
-                &recorder,
-                &progress,
-                &cpu,
-            );
-            progress.phase("tearing down");
-            let silent = cluster.silent_nodes();
-            let peak_backlog = cluster.peak_backlog();
-            let crashed = cluster.teardown();
-            result.map(|r| (r, crashed, silent, peak_backlog))
-        });
+    // The client side (services, start-up, dispatcher, workers, nemesis) runs on one
+    // current-thread runtime on this thread, which the CPU ledger already counts.
+    let client_side = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let outcome = client_side.block_on(async {
+        let services = services::start(&net, seed);
+        progress.phase("starting nodes");
+        let outcome = match Cluster::spawn(&opts, &bin, &net, &delays, &dir.node_logs()) {
+            Err(e) => Err(e),
+            Ok(mut cluster) => {
+                let result = drive(
+                    &mut cluster,
+                    &opts,
+                    workload,
+                    seed,
+                    tuning,
+                    &net,
+                    &recorder,
+                    &progress,
+                    &cpu,
+                )
+                .await;
+                progress.phase("tearing down");
+                let silent = cluster.silent_nodes();
+                let peak_backlog = cluster.peak_backlog();
+                let crashed = cluster.teardown();
+                result.map(|r| (r, crashed, silent, peak_backlog))
+            }
+        };
+        services::stop(&net, services).await;
+        outcome
+    });
     net.stop();
     let _ = delivery.join();
-    services::stop(&net, service_threads);
     progress.finish();
 
     let history = recorder.snapshot();
@@ -208,7 +220,7 @@ enum Driven {
 
 /// Start-up and the phases; errors are start-up failures.
 #[allow(clippy::too_many_arguments)]
-fn drive(
+async fn drive(
     cluster: &mut Cluster,
     opts: &Arc<Options>,
     workload: &'static dyn Workload,
@@ -220,9 +232,9 @@ fn drive(
     cpu: &Ledger,
 ) -> anyhow::Result<Driven> {
     progress.phase("initialising nodes");
-    cluster.init(net, &opts.nodes)?;
+    cluster.init(net, &opts.nodes).await?;
     progress.phase("setting up clients");
-    cluster.setup(net, workload, opts)?;
+    cluster.setup(net, workload, opts).await?;
 
     let shared = Arc::new(Shared {
         net: Arc::clone(net),
@@ -230,15 +242,14 @@ fn drive(
         workload,
         opts: Arc::clone(opts),
     });
-    let (done_tx, done_rx) = crossbeam_channel::unbounded();
-    let workers = Workers::start(&shared, &done_tx)?;
+    let (done_tx, done_rx) = tokio::sync::mpsc::unbounded_channel();
+    let workers = Workers::start(&shared, &done_tx);
     drop(done_tx);
-    let events = cluster.events.clone();
     let mut dispatcher = Dispatcher::new(
         Threads::new(opts.concurrency),
         workers,
         done_rx,
-        &events,
+        cluster.take_events(),
         recorder,
         rng::stream(seed, Stream::Schedule),
         progress,
@@ -257,50 +268,49 @@ fn drive(
             limit,
             rng::stream(seed, Stream::Nemesis),
         );
-        Some(Nemesis::start(schedule, main_start, net, recorder)?)
+        Some(Nemesis::start(schedule, main_start, net, recorder))
     } else {
         None
     };
     progress.phase("main phase");
     let mut main = workload.generator(opts, rng::stream(seed, Stream::Generator));
-    let result = (|| -> Result<(), Interrupt> {
-        if opts.rate > 0.0 {
-            let mut stagger = Stagger::new(opts.rate);
-            dispatcher.run_phase(main.as_mut(), Some(&mut stagger), Some(main_start + limit))?;
-        } else {
-            dispatcher.pause(limit)?;
-        }
-        Ok(())
-    })();
+    let result = if opts.rate > 0.0 {
+        let mut stagger = Stagger::new(opts.rate);
+        dispatcher
+            .run_phase(main.as_mut(), Some(&mut stagger), Some(main_start + limit))
+            .await
+    } else {
+        dispatcher.pause(limit).await
+    };
     if let Some(n) = nemesis {
         n.stop();
     }
-    let result = result.and_then(|()| dispatcher.drain(Some(main.as_mut())));
+    let result = match result {
+        Ok(()) => dispatcher.drain(Some(main.as_mut())).await,
+        interrupted => interrupted,
+    };
     let overhead = Overhead {
         main_phase: main_start.elapsed(),
         main_cpu: cpu.total().saturating_sub(cpu_before),
         main_server_msgs: net.server_sends().saturating_sub(sends_before),
     };
-    let result = result.and_then(|()| match workload.final_generator(opts) {
-        None => Ok(()),
-        Some(mut last) => {
+    let result = match (result, workload.final_generator(opts)) {
+        (Ok(()), Some(mut last)) => {
             if opts.partition {
                 faults::apply(&Fault::Stop, net, recorder);
             }
             progress.phase("waiting for recovery");
-            dispatcher.pause(tuning.recovery)?;
-            progress.phase("final phase");
-            dispatcher.run_phase(last.as_mut(), None, None)?;
-            dispatcher.drain(Some(last.as_mut()))
+            final_phase(&mut dispatcher, last.as_mut(), tuning.recovery, progress).await
         }
-    });
+        (result, _) => result,
+    };
     match result {
         Ok(()) => Ok(Driven::Finished {
             overhead,
-            deaf: dispatcher.finish(true),
+            deaf: dispatcher.finish(true).await,
         }),
         Err(Interrupt::NodeExited(node)) => {
-            let deaf = dispatcher.finish(false);
+            let deaf = dispatcher.finish(false).await;
             let mut report = cluster.report_ending(&node, "while the test was running");
             if let Some(reason) = deaf.get(&node) {
                 report.push_str(&format!("\n  (it had gone deaf earlier: {reason})"));
@@ -308,4 +318,17 @@ fn drive(
             Ok(Driven::Interrupted(report))
         }
     }
+}
+
+/// The recovery pause, then the final generator's operations until they complete.
+async fn final_phase(
+    dispatcher: &mut Dispatcher<'_>,
+    last: &mut dyn crate::workload::gen::Generator,
+    recovery: Duration,
+    progress: &Progress,
+) -> Result<(), Interrupt> {
+    dispatcher.pause(recovery).await?;
+    progress.phase("final phase");
+    dispatcher.run_phase(last, None, None).await?;
+    dispatcher.drain(Some(last)).await
 }

@@ -1,6 +1,8 @@
-//! The client worker threads (spec §2.0): thread *i* always talks to node `i mod N`, runs one
-//! operation at a time, and records each completion in the history itself (so completion
-//! times are taken the moment the reply arrives).
+//! The client workers (spec §2.0): Jepsen's worker thread *i* always talks to node `i mod N`,
+//! runs one operation at a time, and records each completion in the history itself (so
+//! completion times are taken the moment the reply arrives). Here each worker is a task of
+//! the run's client-side runtime, which keeps the same code on real time and on the
+//! explorer's virtual clock; "thread" still names Jepsen's worker numbering.
 //!
 //! A worker opens its Maelstrom client lazily, on its first operation, taking the next `c<k>`
 //! id. After an `info`, a workload whose client is not reusable marks its session stale; as
@@ -17,9 +19,9 @@ use crate::options::Options;
 use crate::recorder::Recorder;
 use crate::workload::{Client, Workload};
 use checkers::history::{Op, OpType};
-use crossbeam_channel::{unbounded, Sender};
 use std::sync::Arc;
-use std::thread::JoinHandle;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::task::JoinHandle;
 
 /// An operation for a worker.
 #[derive(Debug, Clone)]
@@ -37,8 +39,8 @@ pub struct Done {
 
 /// The running workers.
 pub struct Workers {
-    jobs: Vec<Sender<Job>>,
-    threads: Vec<JoinHandle<()>>,
+    jobs: Vec<UnboundedSender<Job>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 /// A worker's client connection and workload-client state, opened lazily.
@@ -90,58 +92,56 @@ pub struct Shared {
 }
 
 impl Workers {
-    /// Starts `opts.concurrency` workers reporting to `done`.
-    pub fn start(shared: &Arc<Shared>, done: &Sender<Done>) -> anyhow::Result<Workers> {
+    /// Starts `opts.concurrency` workers reporting to `done`, as tasks of the current runtime.
+    pub fn start(shared: &Arc<Shared>, done: &UnboundedSender<Done>) -> Workers {
         let mut jobs = Vec::new();
-        let mut threads = Vec::new();
+        let mut tasks = Vec::new();
         for thread in 0..shared.opts.concurrency {
-            let (tx, rx) = unbounded::<Job>();
+            let (tx, mut rx) = unbounded_channel::<Job>();
             let (shared, done) = (Arc::clone(shared), done.clone());
-            let handle = crate::cpu::spawn(
-                std::thread::Builder::new().name(format!("worker-{thread}")),
-                move || {
-                    let node = &shared.opts.nodes[thread % shared.opts.nodes.len()];
-                    let mut session: Session<Box<dyn Client>> = Session::default();
-                    for job in rx {
-                        let (conn, client) = session.for_next_op(|| {
-                            (
-                                Conn::open(&shared.net),
-                                shared.workload.client(&shared.opts),
-                            )
-                        });
-                        let outcome = client.invoke(conn, node, &job.op);
-                        let info = outcome.kind == OpType::Info;
-                        let completion = shared.recorder.complete(job.process, &job.op, outcome);
-                        if info && !shared.workload.reusable_client() {
-                            session.retire();
-                        }
-                        if done.send(Done { thread, completion }).is_err() {
-                            break;
-                        }
+            tasks.push(tokio::spawn(async move {
+                let node = &shared.opts.nodes[thread % shared.opts.nodes.len()];
+                let mut session: Session<Box<dyn Client>> = Session::default();
+                while let Some(job) = rx.recv().await {
+                    let (conn, client) = session.for_next_op(|| {
+                        (
+                            Conn::open(&shared.net),
+                            shared.workload.client(&shared.opts),
+                        )
+                    });
+                    let outcome = client.invoke(conn, node, &job.op).await;
+                    let info = outcome.kind == OpType::Info;
+                    let completion = shared.recorder.complete(job.process, &job.op, outcome);
+                    if info && !shared.workload.reusable_client() {
+                        session.retire();
                     }
-                    session.close();
-                },
-            )?;
+                    if done.send(Done { thread, completion }).is_err() {
+                        break;
+                    }
+                }
+                session.close();
+            }));
             jobs.push(tx);
-            threads.push(handle);
         }
-        Ok(Workers { jobs, threads })
+        Workers { jobs, tasks }
     }
 
     /// Hands `job` to `thread` (which the dispatcher knows to be idle).
     pub fn send(&self, thread: usize, job: Job) {
         self.jobs[thread]
             .send(job)
-            .expect("worker threads outlive the dispatcher");
+            .expect("workers outlive the dispatcher");
     }
 
     /// Lets the workers finish; waits for them only if `join` (an aborted run does not wait
-    /// for operations still blocked on their timeouts).
-    pub fn stop(self, join: bool) {
+    /// for operations still blocked on their timeouts: they are cancelled).
+    pub async fn stop(self, join: bool) {
         drop(self.jobs);
-        if join {
-            for t in self.threads {
-                let _ = t.join();
+        for task in self.tasks {
+            if join {
+                let _ = task.await;
+            } else {
+                task.abort();
             }
         }
     }
@@ -155,7 +155,7 @@ mod tests {
     use crate::options::LatencyDist;
     use crate::rng::{stream, Stream};
     use serde_json::value::RawValue;
-    use std::time::Instant;
+    use tokio::time::Instant;
 
     #[test]
     fn a_retired_client_stays_registered_until_the_next_operation() {

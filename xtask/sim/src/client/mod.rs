@@ -1,6 +1,8 @@
 //! A Maelstrom client connection (spec §1.3-1.8): one `c<k>` id on the network, its own
 //! `msg_id` counter from 1, at most one outstanding request, replies matched by
 //! `in_reply_to` only (anything else reaching the client is dropped), a deadline per call.
+//! Calls are async and their deadlines read tokio's clock, so the same client runs in real
+//! time against node processes and on the explorer's virtual clock.
 //!
 //! - [`schema`]: strict response schemas.
 //! - [`outcome`]: failed RPCs to `fail` / `info` completions.
@@ -8,13 +10,13 @@
 pub mod outcome;
 pub mod schema;
 
-use crate::net::{Envelope, Network};
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crate::net::{Mailbox, Network};
 use outcome::Failure;
 use schema::Schema;
 use serde_json::{Map, Value};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// A request body's workload fields, in the order they are written (before `type` and
 /// `msg_id`, as Maelstrom writes them).
@@ -62,7 +64,7 @@ pub enum Answer {
 pub struct Conn {
     id: String,
     next_msg_id: u64,
-    inbox: Receiver<Envelope>,
+    inbox: Mailbox,
     net: Arc<Network>,
 }
 
@@ -83,7 +85,7 @@ impl Conn {
     }
 
     /// Sends `request` to `dest` and waits up to `timeout` for the reply to it.
-    pub fn call(&mut self, dest: &str, request: &Request, timeout: Duration) -> Answer {
+    pub async fn call(&mut self, dest: &str, request: &Request, timeout: Duration) -> Answer {
         let msg_id = self.next_msg_id;
         self.next_msg_id += 1;
         let body = serde_json::value::RawValue::from_string(request.body(msg_id))
@@ -93,11 +95,9 @@ impl Conn {
         let _ = self.net.send(&self.id, dest, body);
         let deadline = Instant::now() + timeout;
         loop {
-            let envelope = match self.inbox.recv_deadline(deadline) {
-                Ok(e) => e,
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
-                    return Answer::Timeout
-                }
+            let envelope = match tokio::time::timeout_at(deadline, self.inbox.recv()).await {
+                Ok(Some(e)) => e,
+                Ok(None) | Err(_) => return Answer::Timeout,
             };
             let Ok(Value::Object(body)) = serde_json::from_str::<Value>(envelope.body.get()) else {
                 continue;
@@ -110,14 +110,14 @@ impl Conn {
 
     /// A workload RPC: an `error` reply or a timeout becomes a [`Failure`], a reply that
     /// breaks `schema` becomes [`Failure::Malformed`].
-    pub fn rpc(
+    pub async fn rpc(
         &mut self,
         dest: &str,
         request: &Request,
         schema: &Schema,
         timeout: Duration,
     ) -> Result<Map<String, Value>, Failure> {
-        match self.call(dest, request, timeout) {
+        match self.call(dest, request, timeout).await {
             Answer::Timeout => Err(Failure::Timeout),
             Answer::Reply(body) if body.get("type").and_then(Value::as_str) == Some("error") => {
                 Err(Failure::Error {
@@ -160,8 +160,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn replies_match_only_by_in_reply_to() {
+    #[tokio::test(start_paused = true)]
+    async fn replies_match_only_by_in_reply_to() {
         let latency = Latency {
             dist: LatencyDist::Constant,
             mean: 0,
@@ -172,7 +172,7 @@ mod tests {
             stream(0, Stream::Latency),
             Journal::create(None, false, false).unwrap(),
         );
-        let node = net.register_mailbox("n0");
+        let mut node = net.register_mailbox("n0");
         let mut conn = Conn::open(&net);
         let raw = |v: Value| RawValue::from_string(v.to_string()).unwrap();
         // Replies queued before the call: one stale, one unrelated, then the real one.
@@ -190,7 +190,9 @@ mod tests {
             raw(json!({"type":"read_ok","in_reply_to":1,"value":3})),
         )
         .unwrap();
-        let answer = conn.call("n0", &Request::new("read"), Duration::from_secs(5));
+        let answer = conn
+            .call("n0", &Request::new("read"), Duration::from_secs(5))
+            .await;
         assert_eq!(
             answer,
             Answer::Reply(
@@ -203,7 +205,8 @@ mod tests {
         let sent: Value = serde_json::from_str(node.try_recv().unwrap().body.get()).unwrap();
         assert_eq!(sent, json!({"type":"read","msg_id":1}));
         assert_eq!(
-            conn.call("n0", &Request::new("read"), Duration::from_millis(1)),
+            conn.call("n0", &Request::new("read"), Duration::from_millis(1))
+                .await,
             Answer::Timeout
         );
         let second: Value = serde_json::from_str(node.try_recv().unwrap().body.get()).unwrap();

@@ -2,7 +2,8 @@
 //! network as server endpoints (so their traffic gets latency, counts as server traffic and
 //! is never partitioned).
 //!
-//! Each service is one thread handling its mailbox in delivery order. A reply is the handler's
+//! Each service is one task of the run's client-side runtime handling its mailbox in
+//! delivery order. A reply is the handler's
 //! result plus `in_reply_to` (the request's `msg_id`) and never carries a `msg_id`. A request
 //! of an unknown type gets no reply at all, so the caller times out, as in Maelstrom.
 
@@ -10,15 +11,14 @@ mod kv;
 mod lww_kv;
 mod seq_kv;
 
-use crate::net::{Envelope, Network};
+use crate::net::{Mailbox, Network};
 use crate::rng::{stream, Stream};
-use crossbeam_channel::Receiver;
 use kv::{KvOp, Reply, Store};
 use lww_kv::LwwKv;
 use seq_kv::SeqKv;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
-use std::thread::JoinHandle;
+use tokio::task::JoinHandle;
 
 /// The service ids, in the order they are registered.
 pub const SERVICE_IDS: [&str; 4] = ["lin-kv", "seq-kv", "lww-kv", "lin-tso"];
@@ -58,40 +58,36 @@ impl Service {
     }
 }
 
-/// Registers the four services on `net` and starts their threads. They stop when
-/// [`stop`] unregisters them.
-pub fn start(net: &Arc<Network>, seed: u64) -> anyhow::Result<Vec<JoinHandle<()>>> {
+/// Registers the four services on `net` and starts their tasks on the current runtime.
+/// They stop when [`stop`] unregisters them.
+pub fn start(net: &Arc<Network>, seed: u64) -> Vec<JoinHandle<()>> {
     let services = [
         Service::LinKv(Store::new()),
         Service::SeqKv(SeqKv::new(stream(seed, Stream::SeqKv))),
         Service::LwwKv(LwwKv::new(stream(seed, Stream::LwwKv))),
         Service::LinTso(0),
     ];
-    let mut threads = Vec::new();
+    let mut tasks = Vec::new();
     for (id, service) in SERVICE_IDS.into_iter().zip(services) {
         let inbox = net.register_mailbox(id);
         let net = Arc::clone(net);
-        let thread = crate::cpu::spawn(
-            std::thread::Builder::new().name(id.to_string()),
-            move || serve(id, service, &inbox, &net),
-        )?;
-        threads.push(thread);
+        tasks.push(tokio::spawn(serve(id, service, inbox, net)));
     }
-    Ok(threads)
+    tasks
 }
 
-/// Takes the services off the network, which ends their threads.
-pub fn stop(net: &Network, threads: Vec<JoinHandle<()>>) {
+/// Takes the services off the network, which ends their tasks.
+pub async fn stop(net: &Network, tasks: Vec<JoinHandle<()>>) {
     for id in SERVICE_IDS {
         net.unregister(id);
     }
-    for t in threads {
-        let _ = t.join();
+    for t in tasks {
+        let _ = t.await;
     }
 }
 
-fn serve(id: &str, mut service: Service, inbox: &Receiver<Envelope>, net: &Network) {
-    for request in inbox {
+async fn serve(id: &'static str, mut service: Service, mut inbox: Mailbox, net: Arc<Network>) {
+    while let Some(request) = inbox.recv().await {
         let parsed: Option<Map<String, Value>> = serde_json::from_str(request.body.get()).ok();
         let reply = parsed
             .as_ref()
@@ -128,23 +124,26 @@ mod tests {
     use crate::latency::Latency;
     use crate::options::LatencyDist;
     use serde_json::value::RawValue;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
+    use tokio::time::Instant;
 
-    fn call(
+    async fn call(
         net: &Network,
-        inbox: &Receiver<Envelope>,
+        inbox: &mut Mailbox,
         me: &str,
         dest: &str,
         body: Value,
     ) -> Option<Value> {
         net.send(me, dest, RawValue::from_string(body.to_string()).unwrap())
             .unwrap();
-        let reply = inbox.recv_timeout(Duration::from_secs(5)).ok()?;
+        let reply = tokio::time::timeout(Duration::from_secs(5), inbox.recv())
+            .await
+            .ok()??;
         serde_json::from_str(reply.body.get()).ok()
     }
 
-    #[test]
-    fn services_answer_with_in_reply_to_and_ignore_unknown_types() {
+    #[tokio::test]
+    async fn services_answer_with_in_reply_to_and_ignore_unknown_types() {
         let latency = Latency {
             dist: LatencyDist::Constant,
             mean: 0,
@@ -155,33 +154,36 @@ mod tests {
             stream(0, Stream::Latency),
             Journal::create(None, false, false).unwrap(),
         );
-        let threads = start(&net, 1).unwrap();
-        let inbox = net.register_mailbox("n0");
+        let tasks = start(&net, 1);
+        let mut inbox = net.register_mailbox("n0");
         let r = call(
             &net,
-            &inbox,
+            &mut inbox,
             "n0",
             "lin-tso",
             json!({"type":"ts","msg_id":5}),
         )
+        .await
         .unwrap();
         assert_eq!(r, json!({"type":"ts_ok","ts":0,"in_reply_to":5}));
         let r = call(
             &net,
-            &inbox,
+            &mut inbox,
             "n0",
             "lin-tso",
             json!({"type":"ts","msg_id":6}),
         )
+        .await
         .unwrap();
         assert_eq!(r["ts"], 1);
         let r = call(
             &net,
-            &inbox,
+            &mut inbox,
             "n0",
             "lin-kv",
             json!({"type":"read","key":1,"msg_id":7}),
         )
+        .await
         .unwrap();
         assert_eq!(
             r,
@@ -189,19 +191,21 @@ mod tests {
         );
         call(
             &net,
-            &inbox,
+            &mut inbox,
             "n0",
             "seq-kv",
             json!({"type":"write","key":1,"value":3,"msg_id":8}),
         )
+        .await
         .unwrap();
         let r = call(
             &net,
-            &inbox,
+            &mut inbox,
             "n0",
             "seq-kv",
             json!({"type":"read","key":1,"msg_id":9}),
         )
+        .await
         .unwrap();
         assert_eq!(r, json!({"type":"read_ok","value":3,"in_reply_to":9}));
         net.send(
@@ -213,13 +217,14 @@ mod tests {
         // Requests are handled in order, so the reply to this proves the frob got none.
         let r = call(
             &net,
-            &inbox,
+            &mut inbox,
             "n0",
             "lin-kv",
             json!({"type":"write","key":1,"value":1,"msg_id":11}),
         )
+        .await
         .unwrap();
         assert_eq!(r["in_reply_to"], 11);
-        stop(&net, threads);
+        stop(&net, tasks).await;
     }
 }

@@ -66,17 +66,18 @@ impl Workload for Broadcast {
 
 struct BroadcastClient;
 
+#[async_trait::async_trait]
 impl Client for BroadcastClient {
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
         let idempotent = op.f == "read";
         let policy = Policy::WithErrors { idempotent };
         if idempotent {
             let read = Request::new("read");
-            one_rpc(conn, node, op, &read, &READ_OK, policy, |mut r| r.remove("messages").unwrap_or(Value::Null))
+            one_rpc(conn, node, op, &read, &READ_OK, policy, |mut r| r.remove("messages").unwrap_or(Value::Null)).await
         } else {
             let request = Request::new("broadcast").with("message", op.value.clone());
             let value = op.value.clone();
-            one_rpc(conn, node, op, &request, &BROADCAST_OK, policy, |_| value)
+            one_rpc(conn, node, op, &request, &BROADCAST_OK, policy, |_| value).await
         }
     }
 }

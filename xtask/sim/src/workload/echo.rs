@@ -45,9 +45,10 @@ impl Workload for Echo {
 
 struct EchoClient;
 
+#[async_trait::async_trait]
 impl Client for EchoClient {
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
         let request = Request::new("echo").with("echo", op.value.clone());
-        one_rpc(conn, node, op, &request, &ECHO_OK, Policy::WithErrors { idempotent: false }, Value::Object)
+        one_rpc(conn, node, op, &request, &ECHO_OK, Policy::WithErrors { idempotent: false }, Value::Object).await
     }
 }

@@ -117,10 +117,11 @@ struct LinKvClient {
     timeout: Duration,
 }
 
+#[async_trait::async_trait]
 impl Client for LinKvClient {
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
         let (request, schema) = request(op);
-        let reply = conn.rpc(node, &request, schema, self.timeout);
+        let reply = conn.rpc(node, &request, schema, self.timeout).await;
         completion(op, reply)
     }
 }

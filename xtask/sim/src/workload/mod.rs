@@ -126,10 +126,12 @@ pub struct RunFile {
     pub contents: String,
 }
 
-/// A workload client: performs one operation over a Maelstrom connection.
+/// A workload client: performs one operation over a Maelstrom connection. Async, so the
+/// same client runs in real time and on the explorer's virtual clock.
+#[async_trait::async_trait]
 pub trait Client: Send {
     /// Performs `op` against `node` and says how it ended.
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion;
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion;
 }
 
 /// Maelstrom's default RPC timeout for workload operations.
@@ -142,7 +144,7 @@ pub fn lin_kv_timeout(opts: &Options) -> Duration {
 
 /// The common client shape: one RPC, `ok` with `value_of(reply)`, failures mapped by
 /// `policy`, where an `info` or `fail` keeps the invocation's value.
-pub fn one_rpc(
+pub async fn one_rpc(
     conn: &mut Conn,
     node: &str,
     op: &OpSpec,
@@ -151,7 +153,7 @@ pub fn one_rpc(
     policy: Policy,
     value_of: impl FnOnce(serde_json::Map<String, serde_json::Value>) -> serde_json::Value,
 ) -> Completion {
-    match conn.rpc(node, request, schema, DEFAULT_TIMEOUT) {
+    match conn.rpc(node, request, schema, DEFAULT_TIMEOUT).await {
         Ok(reply) => Completion::ok(value_of(reply)),
         Err(failure) => failure.completion(policy, op.value.clone()),
     }

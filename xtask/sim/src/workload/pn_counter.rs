@@ -69,15 +69,16 @@ impl Workload for Counter {
 
 struct CounterClient;
 
+#[async_trait::async_trait]
 impl Client for CounterClient {
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
         if op.f == "read" {
             let read = Request::new("read");
-            one_rpc(conn, node, op, &read, &READ_OK, Policy::Indeterminate, |mut r| r.remove("value").unwrap_or(Value::Null))
+            one_rpc(conn, node, op, &read, &READ_OK, Policy::Indeterminate, |mut r| r.remove("value").unwrap_or(Value::Null)).await
         } else {
             let request = Request::new("add").with("delta", op.value.clone());
             let value = op.value.clone();
-            one_rpc(conn, node, op, &request, &ADD_OK, Policy::Indeterminate, |_| value)
+            one_rpc(conn, node, op, &request, &ADD_OK, Policy::Indeterminate, |_| value).await
         }
     }
 }

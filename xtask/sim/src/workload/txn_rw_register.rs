@@ -92,13 +92,14 @@ struct TxnClient {
     reply: Schema,
 }
 
+#[async_trait::async_trait]
 impl Client for TxnClient {
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
         let request = Request::new("txn").with("txn", op.value.clone());
         let policy = Policy::WithErrors { idempotent: false };
         one_rpc(conn, node, op, &request, &self.reply, policy, |mut reply| {
             reply.remove("txn").unwrap_or(Value::Null)
-        })
+        }).await
     }
 }
 

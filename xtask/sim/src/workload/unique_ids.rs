@@ -43,11 +43,12 @@ impl Workload for UniqueIds {
 
 struct UniqueIdsClient;
 
+#[async_trait::async_trait]
 impl Client for UniqueIdsClient {
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
         let request = Request::new("generate");
         one_rpc(conn, node, op, &request, &GENERATE_OK, Policy::WithErrors { idempotent: false }, |mut reply| {
             reply.remove("id").unwrap_or(Value::Null)
-        })
+        }).await
     }
 }

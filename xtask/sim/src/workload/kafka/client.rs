@@ -52,8 +52,9 @@ pub struct KafkaClient {
     next: BTreeMap<String, i64>,
 }
 
+#[async_trait::async_trait]
 impl Client for KafkaClient {
-    fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
+    async fn invoke(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Completion {
         let policy = Policy::WithErrors {
             idempotent: op.f == "assign",
         };
@@ -65,9 +66,9 @@ impl Client for KafkaClient {
                     error: None,
                 }
             }
-            "assign" => self.assign(conn, node, op),
-            "send" => send(conn, node, op),
-            "poll" => self.poll(conn, node),
+            "assign" => self.assign(conn, node, op).await,
+            "send" => send(conn, node, op).await,
+            "poll" => self.poll(conn, node).await,
             other => panic!("the kafka generator made an unknown operation {other:?}"),
         };
         match result {
@@ -80,7 +81,7 @@ impl Client for KafkaClient {
 type Outcome = Result<Value, crate::client::outcome::Failure>;
 
 impl KafkaClient {
-    fn assign(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Outcome {
+    async fn assign(&mut self, conn: &mut Conn, node: &str, op: &OpSpec) -> Outcome {
         let keys: Vec<String> = op
             .value
             .as_array()
@@ -94,7 +95,7 @@ impl KafkaClient {
         } else {
             let request = Request::new("list_committed_offsets").with("keys", json!(keys));
             let mut reply =
-                conn.rpc(node, &request, &LIST_COMMITTED_OFFSETS_OK, DEFAULT_TIMEOUT)?;
+                conn.rpc(node, &request, &LIST_COMMITTED_OFFSETS_OK, DEFAULT_TIMEOUT).await?;
             match reply.remove("offsets") {
                 Some(Value::Object(offsets)) => offsets,
                 _ => Map::new(),
@@ -119,9 +120,9 @@ impl KafkaClient {
         Ok(op.value.clone())
     }
 
-    fn poll(&mut self, conn: &mut Conn, node: &str) -> Outcome {
+    async fn poll(&mut self, conn: &mut Conn, node: &str) -> Outcome {
         let request = Request::new("poll").with("offsets", json!(self.next));
-        let mut reply = conn.rpc(node, &request, &POLL_OK, DEFAULT_TIMEOUT)?;
+        let mut reply = conn.rpc(node, &request, &POLL_OK, DEFAULT_TIMEOUT).await?;
         let msgs = reply.remove("msgs").unwrap_or_else(|| json!({}));
         let mut commits = BTreeMap::new();
         for (key, pairs) in msgs.as_object().into_iter().flatten() {
@@ -144,18 +145,18 @@ impl KafkaClient {
         }
         if !commits.is_empty() {
             let request = Request::new("commit_offsets").with("offsets", json!(commits));
-            conn.rpc(node, &request, &COMMIT_OFFSETS_OK, DEFAULT_TIMEOUT)?;
+            conn.rpc(node, &request, &COMMIT_OFFSETS_OK, DEFAULT_TIMEOUT).await?;
         }
         Ok(json!([["poll", msgs]]))
     }
 }
 
-fn send(conn: &mut Conn, node: &str, op: &OpSpec) -> Outcome {
+async fn send(conn: &mut Conn, node: &str, op: &OpSpec) -> Outcome {
     let mop = &op.value[0];
     let (key, msg) = (mop[1].clone(), mop[2].clone());
     let request = Request::new("send")
         .with("key", key.clone())
         .with("msg", msg.clone());
-    let reply = conn.rpc(node, &request, &SEND_OK, DEFAULT_TIMEOUT)?;
+    let reply = conn.rpc(node, &request, &SEND_OK, DEFAULT_TIMEOUT).await?;
     Ok(json!([["send", key, [reply["offset"], msg]]]))
 }
