@@ -16,6 +16,7 @@ use crate::metrics::DelayRecorder;
 use crate::net::Network;
 use crate::options::Options;
 use crate::process::{NodeEvent, NodeProcess, Spawn};
+use tokio::sync::mpsc::UnboundedSender;
 use crate::workload::{Workload, DEFAULT_TIMEOUT};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -28,9 +29,51 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The running nodes.
+/// One node of a cluster as start-up and teardown see it: a node process, or a node the
+/// explorer runs in-process.
+pub trait Node: Send {
+    fn id(&self) -> &str;
+    /// True once the node has ended (its process exited, or its task finished).
+    fn has_exited(&mut self) -> bool;
+    /// The most messages that were ever undelivered to it at once.
+    fn peak_backlog(&self) -> usize;
+    /// Why the node counts as silent now (see [`crate::silence`]), if it does.
+    fn silence(&self) -> Option<String>;
+    /// An error report: the node, what happened, and its last log lines.
+    fn report(&mut self, what: &str) -> String;
+    /// How a node that sent [`NodeEvent::Exited`] ended, `when` it did.
+    fn report_ending(&mut self, when: &str) -> String;
+    /// Takes the node off the network and stops it.
+    fn kill(self: Box<Self>);
+}
+
+impl Node for NodeProcess {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn has_exited(&mut self) -> bool {
+        self.exit_status().is_some()
+    }
+    fn peak_backlog(&self) -> usize {
+        NodeProcess::peak_backlog(self)
+    }
+    fn silence(&self) -> Option<String> {
+        NodeProcess::silence(self)
+    }
+    fn report(&mut self, what: &str) -> String {
+        NodeProcess::report(self, what)
+    }
+    fn report_ending(&mut self, when: &str) -> String {
+        NodeProcess::report_ending(self, when)
+    }
+    fn kill(self: Box<Self>) {
+        NodeProcess::kill(*self)
+    }
+}
+
 pub struct Cluster {
     net: Arc<Network>,
-    nodes: Vec<NodeProcess>,
+    nodes: Vec<Box<dyn Node>>,
     /// Node exits and deafness, for whoever is driving the run.
     events: UnboundedReceiver<NodeEvent>,
     setup_clients: Vec<Conn>,
@@ -57,22 +100,37 @@ impl Cluster {
             delays,
             events: &tx,
         };
-        let mut cluster = Cluster {
+        let mut nodes: Vec<Box<dyn Node>> = Vec::new();
+        for id in &opts.nodes {
+            nodes.push(Box::new(NodeProcess::spawn(id, &how)?));
+        }
+        Ok(Cluster::of(net, nodes, events))
+    }
+
+    /// A cluster of nodes started elsewhere (the explorer's), whose events arrive on
+    /// `events`.
+    pub fn of(
+        net: &Arc<Network>,
+        nodes: Vec<Box<dyn Node>>,
+        events: UnboundedReceiver<NodeEvent>,
+    ) -> Cluster {
+        Cluster {
             net: Arc::clone(net),
-            nodes: Vec::new(),
+            nodes,
             events,
             setup_clients: Vec::new(),
             startup_deaf: BTreeMap::new(),
-        };
-        for id in &opts.nodes {
-            cluster.nodes.push(NodeProcess::spawn(id, &how)?);
         }
-        Ok(cluster)
+    }
+
+    /// A channel for node events, for [`Cluster::of`].
+    pub fn event_channel() -> (UnboundedSender<NodeEvent>, UnboundedReceiver<NodeEvent>) {
+        unbounded_channel()
     }
 
     /// An error report for `node`.
     pub fn report(&mut self, node: &str, what: &str) -> String {
-        match self.nodes.iter_mut().find(|n| n.id == node) {
+        match self.nodes.iter_mut().find(|n| n.id() == node) {
             Some(n) => n.report(what),
             None => format!("node {node} {what}"),
         }
@@ -81,7 +139,7 @@ impl Cluster {
     /// The report for `node` after it sent [`NodeEvent::Exited`] `when` ("during
     /// start-up"): "exited" or "closed its stdout", with its last stderr lines.
     pub fn report_ending(&mut self, node: &str, when: &str) -> String {
-        match self.nodes.iter_mut().find(|n| n.id == node) {
+        match self.nodes.iter_mut().find(|n| n.id() == node) {
             Some(n) => n.report_ending(when),
             None => format!("node {node} exited {when}"),
         }
@@ -91,7 +149,7 @@ impl Cluster {
     pub fn peak_backlog(&self) -> usize {
         self.nodes
             .iter()
-            .map(NodeProcess::peak_backlog)
+            .map(|n| n.peak_backlog())
             .max()
             .unwrap_or(0)
     }
@@ -103,7 +161,7 @@ impl Cluster {
         for node in &mut self.nodes {
             if let Some(reason) = node.silence() {
                 let report = node.report(&reason);
-                silent.insert(node.id.clone(), (reason, report));
+                silent.insert(node.id().to_string(), (reason, report));
             }
         }
         silent
@@ -133,7 +191,7 @@ impl Cluster {
         let count = asks.len();
         let mut asking = tokio::task::JoinSet::new();
         for (slot, (i, mut conn, request)) in asks.into_iter().enumerate() {
-            let node = self.nodes[i].id.clone();
+            let node = self.nodes[i].id().to_string();
             asking.spawn(async move {
                 let answer = conn.call(&node, &request, timeout).await;
                 (slot, i, conn, answer)
@@ -173,7 +231,7 @@ impl Cluster {
             .enumerate()
             .map(|(i, (n, conn))| {
                 let request = Request::new("init")
-                    .with("node_id", json!(n.id))
+                    .with("node_id", json!(n.id()))
                     .with("node_ids", json!(node_ids));
                 (i, conn, request)
             })
@@ -181,7 +239,7 @@ impl Cluster {
         let answers = self.ask_all(asks, INIT_TIMEOUT).await?;
         for (i, conn, answer) in answers {
             conn.close();
-            let node = self.nodes[i].id.clone();
+            let node = self.nodes[i].id().to_string();
             match answer {
                 Answer::Reply(body) if body.get("type") == Some(&json!("init_ok")) => {}
                 Answer::Reply(body) if body.get("type") == Some(&json!("error")) => {
@@ -219,7 +277,7 @@ impl Cluster {
         let mut asks = Vec::new();
         let mut setups = Vec::new();
         for (i, conn) in conns.into_iter().enumerate() {
-            match workload.setup(opts, &self.nodes[i].id) {
+            match workload.setup(opts, self.nodes[i].id()) {
                 Some((request, schema)) => {
                     asks.push((i, conn, request.clone()));
                     setups.push((request, schema));
@@ -233,7 +291,7 @@ impl Cluster {
         let answers = self.ask_all(asks, DEFAULT_TIMEOUT).await?;
         for ((i, conn, answer), (request, schema)) in answers.into_iter().zip(&setups) {
             self.setup_clients.push(conn);
-            let node = self.nodes[i].id.clone();
+            let node = self.nodes[i].id().to_string();
             let problem = match answer {
                 Answer::Timeout => format!(
                     "did not answer {} within {} s",
@@ -261,7 +319,7 @@ impl Cluster {
         self.net.close();
         let mut crashed = Vec::new();
         for node in &mut self.nodes {
-            if node.exit_status().is_some() {
+            if node.has_exited() {
                 crashed.push(node.report("crashed (exited before the end of the test)"));
             }
         }

@@ -29,6 +29,8 @@
 //! - [`net`]: the network: ids, latency, partitions, delivery.
 //! - [`latency`]: latency distributions.
 //! - [`process`]: node processes and their pipes.
+//! - [`explore`]: one seed of an exploration, and its history digest.
+//! - [`in_process`]: the explorer's nodes, inside this process on a virtual clock.
 //! - [`backlog`]: back-pressure on a node that floods another.
 //! - [`silence`]: naming a node that stopped reading or answering.
 //! - [`wire`]: what Maelstrom's parser accepts from a node's stdout.
@@ -50,7 +52,9 @@ pub mod client;
 pub mod cluster;
 pub mod cpu;
 pub mod dispatch;
+pub mod explore;
 pub mod faults;
+pub mod in_process;
 pub mod journal;
 pub mod judge;
 pub mod latency;

@@ -57,7 +57,7 @@ pub enum NodeEvent {
 pub struct Tail(Arc<Mutex<VecDeque<String>>>);
 
 impl Tail {
-    fn push(&self, line: String) {
+    pub fn push(&self, line: String) {
         let mut lines = self.0.lock().expect("tail lock poisoned");
         if lines.len() == TAIL_LINES {
             lines.pop_front();
@@ -348,56 +348,109 @@ fn write_stdin(
 fn read_stdout(
     node: &str,
     stdout: impl Read,
-    net: &Network,
+    net: &Arc<Network>,
     events: &UnboundedSender<NodeEvent>,
     tail: &Tail,
     activity: &Activity,
 ) {
     let mut reader = BufReader::with_capacity(1 << 16, stdout);
+    let mut output = NodeOutput::new(node, net, events, tail);
     let mut line = Vec::new();
-    let mut deaf = false;
-    let mut ignored = 0u64;
     loop {
         line.clear();
         match reader.read_until(b'\n', &mut line) {
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
-        if deaf {
-            ignored += 1;
-            continue;
-        }
         let text = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line));
-        let routed = route(&text, net);
-        if routed == Ok(true) {
+        if output.line(&text) == Some(true) {
             activity.answered();
         }
-        if let Err(reason) = routed {
-            deaf = true;
-            let reason = format!("{reason}; offending line: {}", shorten(&text));
-            let recent: Vec<String> = tail
-                .lines()
-                .into_iter()
-                .rev()
-                .take(5)
-                .rev()
-                .map(|l| format!("\n  | {l}"))
-                .collect();
-            eprintln!(
-                "\nERROR: node {node} wrote a line Maelstrom rejects: {reason}\n\
-                 ERROR: like Maelstrom, the simulator ignores everything {node} writes from now on (the node is deaf)\n\
-                 ERROR: its last stderr lines:{}\n",
-                recent.concat()
-            );
-            tail.push(format!("[sim] node is deaf from here on: {reason}"));
-            let _ = events.send(NodeEvent::Deaf {
-                node: node.to_string(),
-                reason,
-            });
+    }
+    output.finish();
+}
+
+/// What a node writes, taken line by line as Maelstrom's reader takes it: each line is
+/// validated and sent until the first one Maelstrom rejects, after which the node is deaf
+/// (reported once, with its last log lines) and everything it writes is ignored. Node
+/// processes and the explorer's in-process nodes share it.
+pub struct NodeOutput {
+    node: String,
+    net: Arc<Network>,
+    events: UnboundedSender<NodeEvent>,
+    tail: Tail,
+    deaf: bool,
+    ignored: u64,
+}
+
+impl NodeOutput {
+    pub fn new(
+        node: &str,
+        net: &Arc<Network>,
+        events: &UnboundedSender<NodeEvent>,
+        tail: &Tail,
+    ) -> NodeOutput {
+        NodeOutput {
+            node: node.to_string(),
+            net: Arc::clone(net),
+            events: events.clone(),
+            tail: tail.clone(),
+            deaf: false,
+            ignored: 0,
         }
     }
-    if ignored > 0 {
-        eprintln!("note: ignored {ignored} line(s) that deaf node {node} wrote");
+
+    /// Takes one line (without its newline): `Some(true)` when it went to a client,
+    /// `Some(false)` elsewhere, `None` when it was not sent (the node is deaf).
+    pub fn line(&mut self, text: &str) -> Option<bool> {
+        if self.deaf {
+            self.ignored += 1;
+            return None;
+        }
+        match route(text, &self.net) {
+            Ok(to_client) => Some(to_client),
+            Err(reason) => {
+                self.go_deaf(text, reason);
+                None
+            }
+        }
+    }
+
+    fn go_deaf(&mut self, text: &str, reason: String) {
+        let node = &self.node;
+        self.deaf = true;
+        let reason = format!("{reason}; offending line: {}", shorten(text));
+        let recent: Vec<String> = self
+            .tail
+            .lines()
+            .into_iter()
+            .rev()
+            .take(5)
+            .rev()
+            .map(|l| format!("\n  | {l}"))
+            .collect();
+        eprintln!(
+            "\nERROR: node {node} wrote a line Maelstrom rejects: {reason}\n\
+             ERROR: like Maelstrom, the simulator ignores everything {node} writes from now on (the node is deaf)\n\
+             ERROR: its last stderr lines:{}\n",
+            recent.concat()
+        );
+        self.tail
+            .push(format!("[sim] node is deaf from here on: {reason}"));
+        let _ = self.events.send(NodeEvent::Deaf {
+            node: node.clone(),
+            reason,
+        });
+    }
+
+    /// The node's output has ended.
+    pub fn finish(self) {
+        if self.ignored > 0 {
+            eprintln!(
+                "note: ignored {} line(s) that deaf node {} wrote",
+                self.ignored, self.node
+            );
+        }
     }
 }
 

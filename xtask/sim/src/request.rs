@@ -7,10 +7,9 @@ use crate::workload::{self, Workload};
 use crate::RunRequest;
 use std::path::PathBuf;
 
-/// Parses the request's options, refusing what the simulator cannot run.
-pub fn parse_request(
-    request: &RunRequest,
-) -> anyhow::Result<(Options, &'static dyn Workload, PathBuf)> {
+/// The options and workload of `request`, for nodes that are not a `--bin` (the explorer's
+/// in-process nodes); [`parse_request`] also checks the binary.
+pub fn parse_options(request: &RunRequest) -> anyhow::Result<(Options, &'static dyn Workload)> {
     let opts = match options::parse(&request.args)? {
         Parsed::Run(opts) => *opts,
         Parsed::Help => {
@@ -34,6 +33,14 @@ pub fn parse_request(
         .into());
     };
     workload.check_options(&opts)?;
+    Ok((opts, workload))
+}
+
+/// Parses the request's options, refusing what the simulator cannot run.
+pub fn parse_request(
+    request: &RunRequest,
+) -> anyhow::Result<(Options, &'static dyn Workload, PathBuf)> {
+    let (opts, workload) = parse_options(request)?;
     let bin = std::fs::canonicalize(&opts.bin)
         .ok()
         .filter(|p| p.is_file())

@@ -27,6 +27,8 @@ pub enum Stream {
     SeqKv = 5,
     /// lww-kv's choice of replica.
     LwwKv = 6,
+    /// The explorer's in-process nodes: one seed per node, drawn in node order.
+    Nodes = 7,
 }
 
 /// A deterministic generator for `stream` of the run seeded with `seed`.

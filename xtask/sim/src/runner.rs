@@ -19,7 +19,8 @@ use crate::net::Network;
 use crate::options::Options;
 use crate::progress::Progress;
 use crate::recorder::Recorder;
-use crate::request::{parse_request, replay_command};
+use crate::in_process::StartNode;
+use crate::request::{parse_options, parse_request, replay_command};
 use crate::rng::{self, Stream};
 use crate::scheduler::{Stagger, Threads};
 use crate::store::RunDir;
@@ -53,9 +54,36 @@ struct Overhead {
     main_server_msgs: u64,
 }
 
-/// Runs the test described by `request`.
+/// How the nodes of a run are started, and on which clock the run goes.
+pub enum Nodes<'a> {
+    /// One process of the request's `--bin` per node, in real time.
+    Processes,
+    /// Nodes that `start` runs inside this process, on the virtual clock of a paused
+    /// runtime: the explorer. The seed then fixes the whole run, history included.
+    InProcess(&'a dyn StartNode),
+}
+
+/// Runs the test described by `request` on node processes.
 pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
-    let (opts, workload, bin) = parse_request(request)?;
+    execute(request, tuning, &Nodes::Processes, true).map(|(report, _)| report)
+}
+
+/// Runs the test described by `request` on `nodes`, writing the run folder only if
+/// `keep_folder` (its `store_dir` is empty otherwise); returns the report and the history.
+pub fn execute(
+    request: &RunRequest,
+    tuning: &Tuning,
+    nodes: &Nodes<'_>,
+    keep_folder: bool,
+) -> anyhow::Result<(RunReport, Vec<checkers::history::Op>)> {
+    let (opts, workload, bin) = match nodes {
+        Nodes::Processes => parse_request(request)?,
+        Nodes::InProcess(_) => {
+            let (opts, workload) = parse_options(request)?;
+            let bin = opts.bin.clone();
+            (opts, workload, bin)
+        }
+    };
     let seed = request.seed.or(opts.seed).unwrap_or_else(rng::random_seed);
     let replay = replay_command(&request.args, seed);
     let progress = Progress::new(request.progress, &request.name);
@@ -68,43 +96,62 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         opts.nodes.len(),
         opts.maelstrom_version
     ));
-    let dir = RunDir::create(&request.store_root, &request.name)?;
+    let dir = match keep_folder {
+        true => Some(RunDir::create(&request.store_root, &request.name)?),
+        false => None,
+    };
     let opts = Arc::new(opts);
     // The harness CPU of this run alone: this thread and every thread the run starts (other
     // runs may share the process).
     let cpu = Ledger::new();
     let _enrolment = cpu.enrol();
-
-    let origin = Instant::now();
-    let journal = Journal::create(
-        Some(&dir.file("messages.jsonl")),
-        opts.log_net_send,
-        opts.log_net_recv,
-    )?;
-    let latency = Latency {
-        dist: opts.latency_dist,
-        mean: opts.latency,
-    };
-    let net = Network::new(origin, latency, rng::stream(seed, Stream::Latency), journal);
-    let delivery = {
-        let net = Arc::clone(&net);
-        crate::cpu::spawn(
-            std::thread::Builder::new().name("delivery".into()),
-            move || net.run_delivery(),
-        )?
-    };
-    let recorder = Arc::new(Recorder::new(origin));
     let delays = Arc::new(DelayRecorder::default());
 
     // The client side (services, start-up, dispatcher, workers, nemesis) runs on one
-    // current-thread runtime on this thread, which the CPU ledger already counts.
+    // current-thread runtime on this thread, which the CPU ledger already counts. With
+    // in-process nodes the nodes and the network's delivery run on it too, and its clock is
+    // paused: time moves only when every task waits, straight to the next deadline.
+    let in_process = matches!(nodes, Nodes::InProcess(_));
     let client_side = tokio::runtime::Builder::new_current_thread()
         .enable_time()
+        .start_paused(in_process)
         .build()?;
-    let outcome = client_side.block_on(async {
+    let (outcome, net, recorder) = client_side.block_on(async {
+        let origin = Instant::now();
+        let journal = Journal::create(
+            dir.as_ref().map(|d| d.file("messages.jsonl")).as_deref(),
+            opts.log_net_send,
+            opts.log_net_recv,
+        )?;
+        let latency = Latency {
+            dist: opts.latency_dist,
+            mean: opts.latency,
+        };
+        let net = Network::new(origin, latency, rng::stream(seed, Stream::Latency), journal);
+        let delivery = match nodes {
+            Nodes::Processes => Delivery::Thread({
+                let net = Arc::clone(&net);
+                crate::cpu::spawn(
+                    std::thread::Builder::new().name("delivery".into()),
+                    move || net.run_delivery(),
+                )?
+            }),
+            Nodes::InProcess(_) => Delivery::Task(tokio::spawn({
+                let net = Arc::clone(&net);
+                async move { net.deliver_on_clock().await }
+            })),
+        };
+        let recorder = Arc::new(Recorder::new(origin));
         let services = services::start(&net, seed);
         progress.phase("starting nodes");
-        let outcome = match Cluster::spawn(&opts, &bin, &net, &delays, &dir.node_logs()) {
+        let cluster = match nodes {
+            Nodes::Processes => {
+                let logs = dir.as_ref().map(RunDir::node_logs).unwrap_or_default();
+                Cluster::spawn(&opts, &bin, &net, &delays, &logs)
+            }
+            Nodes::InProcess(start) => Ok(crate::in_process::cluster(&net, &opts.nodes, *start, seed)),
+        };
+        let outcome = match cluster {
             Err(e) => Err(e),
             Ok(mut cluster) => {
                 let result = drive(
@@ -127,44 +174,52 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
             }
         };
         services::stop(&net, services).await;
-        outcome
-    });
-    net.stop();
-    let _ = delivery.join();
+        net.stop();
+        match delivery {
+            Delivery::Thread(thread) => {
+                let _ = thread.join();
+            }
+            Delivery::Task(task) => {
+                let _ = task.await;
+            }
+        }
+        anyhow::Ok((outcome, net, recorder))
+    })?;
     progress.finish();
 
     let history = recorder.snapshot();
-    dir.write_history(&history)?;
+    if let Some(dir) = &dir {
+        dir.write_history(&history)?;
+    }
     let events = net.journal().finish()?;
+    let folder = dir
+        .as_ref()
+        .map_or_else(|| "none (replay the seed to keep one)".to_string(), |d| d.path.display().to_string());
     let (driven, crashed, silent, peak_backlog) =
-        outcome.map_err(|e| e.context(format!("run folder: {}", dir.path.display())))?;
+        outcome.map_err(|e| e.context(format!("run folder: {folder}")))?;
     let (overhead, deaf) = match driven {
         Driven::Finished { overhead, deaf } => (overhead, deaf),
         Driven::Interrupted(report) => {
-            anyhow::bail!("the test was stopped because a node exited:\n{report}\nrun folder: {}\nreplay: {replay}", dir.path.display());
+            anyhow::bail!("the test was stopped because a node exited:\n{report}\nrun folder: {folder}\nreplay: {replay}");
         }
     };
     if !crashed.is_empty() {
         anyhow::bail!(
-            "{}\nrun folder: {}\nreplay: {replay}",
+            "{}\nrun folder: {folder}\nreplay: {replay}",
             crashed.join("\n"),
-            dir.path.display()
         );
     }
 
     let title = format!("{} ({})", request.name, workload.name());
-    let latency_plot = std::fs::write(
-        dir.file("latency.svg"),
-        plots::latency_svg(&history, &title),
-    );
-    let rate_plot = std::fs::write(dir.file("rate.svg"), plots::rate_svg(&history, &title));
-    let checked = judge::judge(
-        workload,
-        &opts,
-        &history,
-        &events,
-        latency_plot.is_ok() && rate_plot.is_ok(),
-    );
+    let plotted = dir.as_ref().is_some_and(|dir| {
+        let latency_plot = std::fs::write(
+            dir.file("latency.svg"),
+            plots::latency_svg(&history, &title),
+        );
+        let rate_plot = std::fs::write(dir.file("rate.svg"), plots::rate_svg(&history, &title));
+        latency_plot.is_ok() && rate_plot.is_ok()
+    });
+    let checked = judge::judge(workload, &opts, &history, &events, plotted);
     let mut results = checked.results;
     let lateness = delays.summary();
     let main_secs = overhead.main_phase.as_secs_f64().max(1e-9);
@@ -173,6 +228,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         "replay": replay,
         "maelstrom-version": opts.maelstrom_version.to_string(),
         "notes": opts.notes,
+        "nodes": if in_process { "in-process, virtual clock" } else { "processes, real time" },
         "deaf-nodes": deaf,
         // Back-pressure (see `backlog`) keeps this near `backlog::LIMIT` at most.
         "peak-undelivered-per-node": peak_backlog,
@@ -189,9 +245,11 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         },
         "harness-cpu-fraction-of-one-core": overhead.main_cpu.as_secs_f64() / main_secs,
     });
-    dir.write_results(&results)?;
-    for file in workload.files(&history, &results["workload"]) {
-        dir.write_file(&file.path, &file.contents)?;
+    if let Some(dir) = &dir {
+        dir.write_results(&results)?;
+        for file in workload.files(&history, &results["workload"]) {
+            dir.write_file(&file.path, &file.contents)?;
+        }
     }
     for (node, reason) in &deaf {
         eprintln!("WARNING: {}: node {node} went deaf: {reason}", request.name);
@@ -199,13 +257,20 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     for (_, report) in silent.values() {
         eprintln!("WARNING: {report}");
     }
-    Ok(RunReport {
+    let report = RunReport {
         validity: checked.validity,
         results,
-        store_dir: dir.path.clone(),
+        store_dir: dir.map(|d| d.path).unwrap_or_default(),
         seed,
         replay,
-    })
+    };
+    Ok((report, history))
+}
+
+/// The network's delivery loop: a thread in real time, a task on a virtual clock.
+enum Delivery {
+    Thread(std::thread::JoinHandle<()>),
+    Task(tokio::task::JoinHandle<()>),
 }
 
 /// How the phases ended.
