@@ -170,7 +170,7 @@ fn every_workload_crate_is_linked_and_registered() {
     for name in &crates {
         assert!(
             registered.iter().any(|r| r == name || r.starts_with(&format!("{name}-"))),
-            "workloads/{name} registers nothing: add `extern crate {} as _;` to workloads/src/main.rs",
+            "workloads/{name} registers nothing: add `extern crate {} as _;` to workloads/src/lib.rs",
             name.replace('-', "_")
         );
     }

@@ -16,13 +16,13 @@ use crate::metrics::DelayRecorder;
 use crate::net::Network;
 use crate::options::Options;
 use crate::process::{NodeEvent, NodeProcess, Spawn};
-use tokio::sync::mpsc::UnboundedSender;
 use crate::workload::{Workload, DEFAULT_TIMEOUT};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 /// Maelstrom's deadline for `init_ok`.

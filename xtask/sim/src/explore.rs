@@ -105,6 +105,10 @@ mod tests {
         let expected: String = whole[..8].iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(digest(&history), expected);
         assert_eq!(digest(&history).len(), 16);
-        assert_ne!(digest(&history), digest(&[op(0, 5), op(1, 10)]), "a time differs");
+        assert_ne!(
+            digest(&history),
+            digest(&[op(0, 5), op(1, 10)]),
+            "a time differs"
+        );
     }
 }

@@ -42,7 +42,9 @@ pub fn cluster(net: &Arc<Network>, ids: &[String], start: &dyn StartNode, seed: 
     let mut seeds = stream(seed, Stream::Nodes);
     let nodes = ids
         .iter()
-        .map(|id| Box::new(InProcessNode::start(id, net, &events, start, seeds.gen())) as Box<dyn Node>)
+        .map(|id| {
+            Box::new(InProcessNode::start(id, net, &events, start, seeds.gen())) as Box<dyn Node>
+        })
         .collect();
     Cluster::of(net, nodes, events_rx)
 }

@@ -2,7 +2,7 @@
 //! doc, payload enum, node state, handler, registration with suites, and the `main.rs` that
 //! `cargo run -p <name>` runs) and links it in: a member
 //! line in the root `Cargo.toml`, a dependency of `glomers` in `workloads/Cargo.toml`, and the
-//! `extern crate <name> as _;` line in `workloads/src/main.rs` without which rustc would drop
+//! `extern crate <name> as _;` line in `workloads/src/lib.rs` without which rustc would drop
 //! the crate and its registration.
 //!
 //! Every file is checked and every edit computed before anything is written, so a refusal
@@ -85,7 +85,7 @@ pub fn scaffold(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
     }
     let members_path = root.join("Cargo.toml");
     let deps_path = root.join("workloads/Cargo.toml");
-    let main_path = root.join("workloads/src/main.rs");
+    let main_path = root.join("workloads/src/lib.rs");
     let members = edit(&members_path, |text| add_member(text, name))?;
     let deps = edit(&deps_path, |text| add_dependency(text, name))?;
     let shared_main = edit(&main_path, |text| add_extern_crate(text, &ident))?;
@@ -249,11 +249,7 @@ mod tests {
     fn scratch() -> tempfile::TempDir {
         let real = Project::locate().unwrap().root;
         let temp = tempfile::tempdir().unwrap();
-        for file in [
-            "Cargo.toml",
-            "workloads/Cargo.toml",
-            "workloads/src/main.rs",
-        ] {
+        for file in ["Cargo.toml", "workloads/Cargo.toml", "workloads/src/lib.rs"] {
             let to = temp.path().join(file);
             fs::create_dir_all(to.parent().unwrap()).unwrap();
             fs::copy(real.join(file), to).unwrap();
@@ -302,7 +298,7 @@ mod tests {
             deps.contains("\nzz-probe-9 = { path = \"zz-probe-9\" }\n"),
             "{deps}"
         );
-        let main = read(root, "workloads/src/main.rs");
+        let main = read(root, "workloads/src/lib.rs");
         assert!(main.contains("\nextern crate zz_probe_9 as _;\n"), "{main}");
     }
 

@@ -6,6 +6,7 @@
 //! - [`failures`]: crashed and silent nodes are reported with their id and stderr.
 //! - [`determinism`]: one seed, one schedule of operations and faults.
 //! - [`cli`]: exit statuses of the command line.
+//! - [`in_process`]: in-process nodes on the virtual clock, one digest per seed.
 //! - [`kafka`]: kafka nodes, correct and broken, and the shapes of their histories.
 //! - [`lin_kv`]: the default workload: keyed histories, per-key files, linearizable or not.
 //! - [`txn`]: txn history shapes, and G1a, G1b and G0 caught in broken nodes.
@@ -13,6 +14,7 @@
 mod cli;
 mod determinism;
 mod failures;
+mod in_process;
 mod kafka;
 mod lin_kv;
 mod support;
