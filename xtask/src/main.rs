@@ -3,7 +3,8 @@
 //! `main` only parses flags and hands the command to its module, so each subcommand reads as one
 //! file. The modules:
 //!
-//! - commands: [`build`], [`list`], [`test`], [`sim_cli`] (`sim`), [`new`], [`bench`];
+//! - commands: [`build`], [`list`], [`test`], [`sim_cli`] (`sim`), [`explore`], [`new`],
+//!   [`bench`];
 //! - [`project`]: where the repository, the target folder, the node links and `store/` are;
 //! - [`catalog`]: the workloads and suites, learnt from `glomers --list --json`, and selectors;
 //! - [`backend`]: running one suite on the built-in simulator or on the real Maelstrom;
@@ -17,6 +18,7 @@ mod bench;
 mod build;
 mod catalog;
 mod edn;
+mod explore;
 mod jobs;
 mod list;
 mod new;
@@ -44,6 +46,7 @@ enum Command {
     List(list::List),
     Test(test::Test),
     Sim(sim_cli::Sim),
+    Explore(explore::Explore),
     New(new::New),
     Bench(bench::Bench),
 }
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::List(cmd) => cmd.run(),
         Command::Test(cmd) => cmd.run(),
         Command::Sim(cmd) => cmd.run(),
+        Command::Explore(cmd) => cmd.run(),
         Command::New(cmd) => cmd.run(),
         Command::Bench(cmd) => cmd.run(),
     };

@@ -1,0 +1,288 @@
+//! `cargo xtask explore <selectors...> [--seeds N | --seed S] [--jobs J]`: runs the selected
+//! suites' own handlers in one process on the simulator's virtual clock (the
+//! `glomers-explore` binary, built with the node binary), seed after seed, with the same
+//! network model, generators and checkers as `cargo xtask test`.
+//!
+//! Each suite's seeds `1..=N` are shared out among `J` explorer processes in contiguous
+//! ranges; every seed prints its verdict, figures and history digest as it finishes, and the
+//! suite ends with seeds per minute and each failing seed with the command that replays it
+//! (`--seed S`, which also keeps the run's folder). Exits 0 only when every seed is valid.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use checkers::validity::Validity;
+use clap::Args;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::build;
+use crate::catalog::Entry;
+use crate::outcome::{self, RunInfo};
+use crate::project::Project;
+
+/// Explore suites on a virtual clock, many seeds each.
+#[derive(Debug, Args)]
+pub struct Explore {
+    /// What to explore: `all`, a workload (`kafka`), a Maelstrom workload or a suite id (`3c`).
+    #[arg(required = true)]
+    selectors: Vec<String>,
+    /// How many seeds per suite, from 1.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "seed")]
+    seeds: u64,
+    /// One seed, replayed exactly, keeping its run folder.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// How many explorer processes run a suite's seeds at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: u32,
+    /// Use the binaries already built instead of running cargo build.
+    #[arg(long)]
+    no_build: bool,
+}
+
+/// One line of `glomers-explore`'s output.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Line {
+    Run { run: SeedRun },
+    Failed { seed: u64, error: String },
+}
+
+#[derive(Debug, Deserialize)]
+struct SeedRun {
+    seed: u64,
+    validity: Validity,
+    digest: String,
+    wall_seconds: f64,
+    store: Option<PathBuf>,
+    results: Value,
+}
+
+/// How one seed ended, for the suite's summary.
+#[derive(Debug)]
+struct Ended {
+    seed: u64,
+    valid: bool,
+}
+
+impl Explore {
+    pub fn run(self) -> Result<ExitCode> {
+        let project = Project::locate()?;
+        let catalog = if self.no_build {
+            build::reuse(&project)?
+        } else {
+            build::build(&project)?
+        };
+        let entries = catalog.select(&self.selectors)?;
+        let explorer = project.release_dir().join("glomers-explore");
+        let mut all_valid = true;
+        for entry in &entries {
+            all_valid &= self.explore_suite(&project, &explorer, entry)?;
+        }
+        Ok(if all_valid {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        })
+    }
+
+    /// Explores one suite; true when every seed was valid.
+    fn explore_suite(&self, project: &Project, explorer: &Path, entry: &Entry) -> Result<bool> {
+        let id = &entry.suite.id;
+        let (seeds, keep) = match self.seed {
+            Some(seed) => (vec![seed..=seed], true),
+            None => (split(1..=self.seeds, self.jobs as u64), false),
+        };
+        let count: u64 = seeds.iter().map(|r| r.end() - r.start() + 1).sum();
+        eprintln!(
+            "exploring {id} ({}): {count} seed(s), {} at a time",
+            entry.node,
+            seeds.len()
+        );
+        let started = Instant::now();
+        let ended = Mutex::new(Vec::new());
+        let failures = std::thread::scope(|scope| {
+            let children: Vec<_> = seeds
+                .iter()
+                .map(|range| {
+                    let ended = &ended;
+                    scope.spawn(move || {
+                        run_explorer(project, explorer, entry, range, keep, &|line| {
+                            let end = report(entry, line);
+                            ended.lock().expect("seed results lock").push(end);
+                        })
+                    })
+                })
+                .collect();
+            children
+                .into_iter()
+                .filter_map(|c| c.join().expect("an explorer reader panicked").err())
+                .collect::<Vec<_>>()
+        });
+        if let Some(error) = failures.into_iter().next() {
+            return Err(error);
+        }
+        let mut ended = ended.into_inner().expect("seed results lock");
+        ended.sort_by_key(|e| e.seed);
+        let minutes = started.elapsed().as_secs_f64() / 60.0;
+        let failed: Vec<u64> = ended.iter().filter(|e| !e.valid).map(|e| e.seed).collect();
+        println!(
+            "{id}: {} of {} seed(s) valid in {:.1} s, {:.0} seeds/minute with {} job(s)",
+            ended.len() - failed.len(),
+            ended.len(),
+            minutes * 60.0,
+            ended.len() as f64 / minutes.max(1e-9),
+            seeds.len()
+        );
+        for seed in &failed {
+            println!("  seed {seed} failed; replay it: cargo xtask explore {id} --seed {seed}");
+        }
+        Ok(failed.is_empty() && ended.len() as u64 == count)
+    }
+}
+
+/// Splits `seeds` into at most `parts` contiguous ranges of nearly equal length.
+fn split(seeds: std::ops::RangeInclusive<u64>, parts: u64) -> Vec<std::ops::RangeInclusive<u64>> {
+    let (first, count) = (*seeds.start(), seeds.end() - seeds.start() + 1);
+    let parts = parts.clamp(1, count);
+    (0..parts)
+        .map(|k| {
+            let from = first + count * k / parts;
+            let to = first + count * (k + 1) / parts - 1;
+            from..=to
+        })
+        .collect()
+}
+
+/// Runs one explorer process over `seeds`, handing each line it prints to `each`.
+fn run_explorer(
+    project: &Project,
+    explorer: &Path,
+    entry: &Entry,
+    seeds: &std::ops::RangeInclusive<u64>,
+    keep: bool,
+    each: &dyn Fn(Line),
+) -> Result<()> {
+    let mut command = Command::new(explorer);
+    command
+        .arg(&entry.suite.id)
+        .arg("--seeds")
+        .arg(format!("{}..{}", seeds.start(), seeds.end()))
+        .arg("--store")
+        .arg(project.store_dir())
+        .stdout(Stdio::piped());
+    if keep {
+        command.arg("--keep-folder");
+    }
+    let mut child = command.spawn().with_context(|| {
+        format!(
+            "could not start {}; build it with cargo xtask build",
+            explorer.display()
+        )
+    })?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("reading the explorer's output")?;
+        let parsed: Line = serde_json::from_str(&line).with_context(|| {
+            format!("the explorer printed a line that is not a seed's result: {line}")
+        })?;
+        each(parsed);
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!(
+            "{} {} failed ({status})",
+            explorer.display(),
+            entry.suite.id
+        );
+    }
+    Ok(())
+}
+
+/// Prints one seed's line and says how it ended.
+fn report(entry: &Entry, line: Line) -> Ended {
+    let id = &entry.suite.id;
+    match line {
+        Line::Failed { seed, error } => {
+            println!("{id} seed {seed}: the run failed: {error}");
+            Ended { seed, valid: false }
+        }
+        Line::Run { run } => {
+            let info = RunInfo {
+                backend: "explore",
+                store: run.store.clone().unwrap_or_default(),
+                seed: Some(run.seed),
+                replay: format!("cargo xtask explore {id} --seed {}", run.seed),
+            };
+            let outcome = outcome::extract(entry, info, &run.results);
+            let mut figures = Vec::new();
+            if let Some(ops) = outcome.ops {
+                figures.push(format!("{ops} ops"));
+            }
+            if let Some(m) = outcome.msgs_per_op {
+                figures.push(format!("{m:.2} msgs/op"));
+            }
+            if let Some(l) = outcome.latency_ms {
+                let ms = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+                figures.push(format!(
+                    "stable latency p50 {} max {} ms",
+                    ms(l.p50),
+                    ms(l.max)
+                ));
+            }
+            let verdict = match run.validity {
+                Validity::Valid => "valid".to_string(),
+                Validity::Invalid => format!("INVALID ({})", outcome.anomalies.join("; ")),
+                Validity::Unknown => format!("unknown ({})", outcome.anomalies.join("; ")),
+            };
+            println!(
+                "{id} seed {}: {verdict}, digest {}, {} ({:.2} s)",
+                run.seed,
+                run.digest,
+                figures.join(", "),
+                run.wall_seconds
+            );
+            if let Some(folder) = &run.store {
+                println!("  run folder: {}", folder.display());
+            }
+            Ended {
+                seed: run.seed,
+                valid: run.validity == Validity::Valid,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_split_into_contiguous_ranges_covering_each_once() {
+        assert_eq!(split(1..=10, 3), vec![1..=3, 4..=6, 7..=10]);
+        assert_eq!(split(1..=2, 4), vec![1..=1, 2..=2], "never an empty range");
+        assert_eq!(split(5..=5, 1), vec![5..=5]);
+        let ranges = split(1..=1000, 7);
+        let covered: Vec<u64> = ranges.into_iter().flatten().collect();
+        assert_eq!(covered, (1..=1000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn explorer_lines_parse_as_runs_or_failures() {
+        let run: Line = serde_json::from_str(
+            r#"{"suite":"3a","run":{"seed":4,"validity":true,"digest":"00ff","wall_seconds":0.5,"store":null,"results":{}}}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(run, Line::Run { run } if run.seed == 4 && run.validity == Validity::Valid)
+        );
+        let failed: Line =
+            serde_json::from_str(r#"{"suite":"3a","seed":9,"error":"node n1 crashed"}"#).unwrap();
+        assert!(matches!(failed, Line::Failed { seed: 9, .. }));
+    }
+}
