@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::build;
 use crate::catalog::Entry;
-use crate::outcome::{self, RunInfo};
+use crate::outcome::{self, Outcome, RunInfo};
 use crate::project::Project;
 
 /// Explore suites on a virtual clock, many seeds each.
@@ -59,15 +59,23 @@ struct SeedRun {
     validity: Validity,
     digest: String,
     wall_seconds: f64,
+    virtual_seconds: f64,
     store: Option<PathBuf>,
     results: Value,
 }
 
-/// How one seed ended, for the suite's summary.
-#[derive(Debug)]
-struct Ended {
-    seed: u64,
-    valid: bool,
+/// How one seed ended.
+#[derive(Debug, Clone)]
+pub struct SeedResult {
+    pub seed: u64,
+    pub valid: bool,
+    /// The history digest; `None` when the run failed before it had a history.
+    pub digest: Option<String>,
+    /// The figures, read as `cargo xtask test` reads them; `None` when the run failed.
+    pub outcome: Option<Outcome>,
+    pub wall_seconds: f64,
+    /// What the run covered on the virtual clock.
+    pub virtual_seconds: f64,
 }
 
 impl Explore {
@@ -96,7 +104,7 @@ impl Explore {
         let id = &entry.suite.id;
         let (seeds, keep) = match self.seed {
             Some(seed) => (vec![seed..=seed], true),
-            None => (split(1..=self.seeds, self.jobs as u64), false),
+            None => (split(1..=self.seeds, u64::from(self.jobs)), false),
         };
         let count: u64 = seeds.iter().map(|r| r.end() - r.start() + 1).sum();
         eprintln!(
@@ -105,30 +113,9 @@ impl Explore {
             seeds.len()
         );
         let started = Instant::now();
-        let ended = Mutex::new(Vec::new());
-        let failures = std::thread::scope(|scope| {
-            let children: Vec<_> = seeds
-                .iter()
-                .map(|range| {
-                    let ended = &ended;
-                    scope.spawn(move || {
-                        run_explorer(project, explorer, entry, range, keep, &|line| {
-                            let end = report(entry, line);
-                            ended.lock().expect("seed results lock").push(end);
-                        })
-                    })
-                })
-                .collect();
-            children
-                .into_iter()
-                .filter_map(|c| c.join().expect("an explorer reader panicked").err())
-                .collect::<Vec<_>>()
-        });
-        if let Some(error) = failures.into_iter().next() {
-            return Err(error);
-        }
-        let mut ended = ended.into_inner().expect("seed results lock");
-        ended.sort_by_key(|e| e.seed);
+        let ended = explore_seeds(project, explorer, entry, &seeds, keep, &|result| {
+            print_seed(entry, result)
+        })?;
         let minutes = started.elapsed().as_secs_f64() / 60.0;
         let failed: Vec<u64> = ended.iter().filter(|e| !e.valid).map(|e| e.seed).collect();
         println!(
@@ -146,8 +133,49 @@ impl Explore {
     }
 }
 
+/// Runs `entry` on every seed of `ranges`, one explorer process per range, all at once;
+/// hands each seed's result to `each` as it finishes and returns them all in seed order.
+pub fn explore_seeds(
+    project: &Project,
+    explorer: &Path,
+    entry: &Entry,
+    ranges: &[std::ops::RangeInclusive<u64>],
+    keep: bool,
+    each: &(dyn Fn(&SeedResult) + Sync),
+) -> Result<Vec<SeedResult>> {
+    let ended = Mutex::new(Vec::new());
+    let failures = std::thread::scope(|scope| {
+        let children: Vec<_> = ranges
+            .iter()
+            .map(|range| {
+                let ended = &ended;
+                scope.spawn(move || {
+                    run_explorer(project, explorer, entry, range, keep, &|line| {
+                        let result = read_seed(entry, line);
+                        each(&result);
+                        ended.lock().expect("seed results lock").push(result);
+                    })
+                })
+            })
+            .collect();
+        children
+            .into_iter()
+            .filter_map(|c| c.join().expect("an explorer reader panicked").err())
+            .collect::<Vec<_>>()
+    });
+    if let Some(error) = failures.into_iter().next() {
+        return Err(error);
+    }
+    let mut ended = ended.into_inner().expect("seed results lock");
+    ended.sort_by_key(|e| e.seed);
+    Ok(ended)
+}
+
 /// Splits `seeds` into at most `parts` contiguous ranges of nearly equal length.
-fn split(seeds: std::ops::RangeInclusive<u64>, parts: u64) -> Vec<std::ops::RangeInclusive<u64>> {
+pub fn split(
+    seeds: std::ops::RangeInclusive<u64>,
+    parts: u64,
+) -> Vec<std::ops::RangeInclusive<u64>> {
     let (first, count) = (*seeds.start(), seeds.end() - seeds.start() + 1);
     let parts = parts.clamp(1, count);
     (0..parts)
@@ -204,13 +232,20 @@ fn run_explorer(
     Ok(())
 }
 
-/// Prints one seed's line and says how it ended.
-fn report(entry: &Entry, line: Line) -> Ended {
+/// One line of the explorer read as a seed's result.
+fn read_seed(entry: &Entry, line: Line) -> SeedResult {
     let id = &entry.suite.id;
     match line {
         Line::Failed { seed, error } => {
             println!("{id} seed {seed}: the run failed: {error}");
-            Ended { seed, valid: false }
+            SeedResult {
+                seed,
+                valid: false,
+                digest: None,
+                outcome: None,
+                wall_seconds: 0.0,
+                virtual_seconds: 0.0,
+            }
         }
         Line::Run { run } => {
             let info = RunInfo {
@@ -219,42 +254,52 @@ fn report(entry: &Entry, line: Line) -> Ended {
                 seed: Some(run.seed),
                 replay: format!("cargo xtask explore {id} --seed {}", run.seed),
             };
-            let outcome = outcome::extract(entry, info, &run.results);
-            let mut figures = Vec::new();
-            if let Some(ops) = outcome.ops {
-                figures.push(format!("{ops} ops"));
-            }
-            if let Some(m) = outcome.msgs_per_op {
-                figures.push(format!("{m:.2} msgs/op"));
-            }
-            if let Some(l) = outcome.latency_ms {
-                let ms = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
-                figures.push(format!(
-                    "stable latency p50 {} max {} ms",
-                    ms(l.p50),
-                    ms(l.max)
-                ));
-            }
-            let verdict = match run.validity {
-                Validity::Valid => "valid".to_string(),
-                Validity::Invalid => format!("INVALID ({})", outcome.anomalies.join("; ")),
-                Validity::Unknown => format!("unknown ({})", outcome.anomalies.join("; ")),
-            };
-            println!(
-                "{id} seed {}: {verdict}, digest {}, {} ({:.2} s)",
-                run.seed,
-                run.digest,
-                figures.join(", "),
-                run.wall_seconds
-            );
-            if let Some(folder) = &run.store {
-                println!("  run folder: {}", folder.display());
-            }
-            Ended {
+            SeedResult {
                 seed: run.seed,
                 valid: run.validity == Validity::Valid,
+                digest: Some(run.digest),
+                outcome: Some(outcome::extract(entry, info, &run.results)),
+                wall_seconds: run.wall_seconds,
+                virtual_seconds: run.virtual_seconds,
             }
         }
+    }
+}
+
+/// Prints one seed's line: verdict, digest, figures, time, and its folder if kept.
+fn print_seed(entry: &Entry, result: &SeedResult) {
+    let (Some(outcome), Some(digest)) = (&result.outcome, &result.digest) else {
+        return; // A failed run was reported as it was read.
+    };
+    let mut figures = Vec::new();
+    if let Some(ops) = outcome.ops {
+        figures.push(format!("{ops} ops"));
+    }
+    if let Some(m) = outcome.msgs_per_op {
+        figures.push(format!("{m:.2} msgs/op"));
+    }
+    if let Some(l) = outcome.latency_ms {
+        let ms = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+        figures.push(format!(
+            "stable latency p50 {} max {} ms",
+            ms(l.p50),
+            ms(l.max)
+        ));
+    }
+    let verdict = match outcome.valid {
+        Validity::Valid => "valid".to_string(),
+        Validity::Invalid => format!("INVALID ({})", outcome.anomalies.join("; ")),
+        Validity::Unknown => format!("unknown ({})", outcome.anomalies.join("; ")),
+    };
+    println!(
+        "{} seed {}: {verdict}, digest {digest}, {} ({:.2} s)",
+        entry.suite.id,
+        result.seed,
+        figures.join(", "),
+        result.wall_seconds
+    );
+    if !outcome.store.as_os_str().is_empty() {
+        println!("  run folder: {}", outcome.store.display());
     }
 }
 
@@ -275,7 +320,7 @@ mod tests {
     #[test]
     fn explorer_lines_parse_as_runs_or_failures() {
         let run: Line = serde_json::from_str(
-            r#"{"suite":"3a","run":{"seed":4,"validity":true,"digest":"00ff","wall_seconds":0.5,"store":null,"results":{}}}"#,
+            r#"{"suite":"3a","run":{"seed":4,"validity":true,"digest":"00ff","wall_seconds":0.5,"virtual_seconds":30.0,"store":null,"results":{}}}"#,
         )
         .unwrap();
         assert!(

@@ -19,8 +19,11 @@ pub struct SeedRun {
     pub validity: Validity,
     /// The first 16 hex digits of the SHA-256 of `history.jsonl` as the run would write it.
     pub digest: String,
-    /// Wall-clock seconds the run took here (the virtual time it covered is the test's).
+    /// Wall-clock seconds the run took here.
     pub wall_seconds: f64,
+    /// Seconds the run covered on the virtual clock, to its last operation: what it would
+    /// have taken in real time.
+    pub virtual_seconds: f64,
     /// The run folder, when one was kept.
     pub store: Option<PathBuf>,
     /// The results tree, shaped as a run folder's `results.json`.
@@ -56,6 +59,7 @@ pub fn run_seed(
         validity: report.validity,
         digest: digest(&history),
         wall_seconds: started.elapsed().as_secs_f64(),
+        virtual_seconds: history.last().map_or(0.0, |op| op.time as f64 / 1e9),
         store: keep_folder.then_some(report.store_dir),
         results: report.results,
     })

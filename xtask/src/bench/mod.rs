@@ -9,6 +9,7 @@
 mod broadcast;
 mod checker_runs;
 mod echo;
+mod explore;
 mod jobs;
 mod kafka;
 mod lin_kv;
@@ -45,7 +46,7 @@ pub struct Bench {
     /// default of `cargo xtask test`.
     #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Vec<u32>,
-    /// The suites run (jobs); default: 3b 3c 3d 3e 5b 5c.
+    /// The suites run (jobs: default 3b 3c 3d 3e 5b 5c; explore: see its default).
     #[arg(long, value_delimiter = ',')]
     suites: Vec<String>,
     /// The seed of every run (jobs), so both sides run the same operations.
@@ -73,6 +74,10 @@ pub enum What {
     /// Suites one at a time against several at once (`cargo xtask test --jobs N`): wall
     /// time (target: `--jobs 4` 2.5 times quicker), verdicts, msgs/op, delivery lateness.
     Jobs,
+    /// The explorer beside the process simulator, seeds 1..=runs (default 2) of each suite
+    /// (`--suites`, default one of each kind of node): msgs/op and latency quantiles (target:
+    /// within 15 %), then seeds per minute for 3c, 3d, 5c and lin-kv.
+    Explore,
     /// Raft lin-kv beside the lin-kv service proxy at 3 and 5 nodes, with and without
     /// partitions, seeds 1..=runs; then the highest rate that stays valid.
     LinKv,
@@ -114,6 +119,7 @@ impl Bench {
             What::Sim => sim::bench(&project, self.runs.unwrap_or(1)).map(|()| ExitCode::SUCCESS),
             What::Jobs => self.jobs(&project),
             What::LinKv => lin_kv::bench(&project, self.runs.unwrap_or(1)),
+            What::Explore => explore::bench(&project, &self.suites, self.runs.unwrap_or(2)),
             What::Linearizability | What::Txn => unreachable!("handled before the build"),
         }
     }
