@@ -85,7 +85,7 @@ mod tests {
     use checkers::history::{OpType, Process};
     use serde_json::json;
 
-    fn op(index: u64, time: u64) -> Op {
+    fn op(index: usize, time: u64) -> Op {
         Op {
             index,
             time,
