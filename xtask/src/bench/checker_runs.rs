@@ -132,7 +132,10 @@ mod tests {
         const MIB: usize = 1 << 20;
         // 64 MiB written page by page, still held when the check returns, so resident.
         let (held, cost) = measure(|| vec![1u8; 64 * MIB]).unwrap();
-        assert_eq!(held.iter().step_by(4096).filter(|&&b| b == 1).count(), 64 * MIB / 4096);
+        assert_eq!(
+            held.iter().step_by(4096).filter(|&&b| b == 1).count(),
+            64 * MIB / 4096
+        );
         assert!(cost.history_peak_kib > 0);
         assert!(cost.peak_kib >= 64 * 1024, "peak {} KiB", cost.peak_kib);
         assert!(cost.seconds >= 0.0 && cost.cpu_seconds >= 0.0);
