@@ -496,3 +496,102 @@ fn notes(results: &Value) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::matching::Carried;
+    use crate::report::spans::spans;
+    use checkers::history::Op;
+    use checkers::testing::HistoryBuilder;
+    use serde_json::json;
+
+    fn explained(results: Value, history: &[Op], nodes: &[&str]) -> Explanation {
+        let spans = spans(history).unwrap();
+        let carried: Vec<Option<Carried>> = (0..spans.len())
+            .map(|i| {
+                nodes.get(i).map(|n| Carried {
+                    client: format!("c{i}"),
+                    node: n.to_string(),
+                    request: i as u64,
+                    reply: None,
+                })
+            })
+            .collect();
+        explain(&Context {
+            results: &results,
+            history,
+            spans: &spans,
+            carried: &carried,
+        })
+    }
+
+    #[test]
+    fn a_lost_value_names_who_acknowledged_it_and_where_it_was_missing() {
+        let h = HistoryBuilder::new()
+            .at_ms(3200)
+            .call(0, "broadcast", json!(17), json!(17))
+            .at_ms(4000)
+            .call(1, "read", json!(null), json!([17]))
+            .at_ms(5000)
+            .call(2, "read", json!(null), json!([]))
+            .at_ms(6000)
+            .call(3, "read", json!(null), json!([]))
+            .build();
+        let results = json!({"valid?": false, "workload": {"valid?": false, "lost": [17]}});
+        let e = explained(results, &h, &["n2", "n1", "n0", "n3"]);
+        assert_eq!(e.validity, Validity::Invalid);
+        assert_eq!(e.summary, "INVALID: workload (INVALID) did not pass.");
+        let f = &e.findings[0];
+        assert_eq!(f.title, "value 17 lost");
+        assert_eq!(
+            f.text,
+            "Value 17: acknowledged at 3.2 s by n2 (operation 0, process 0); read 1 time(s), the \
+             last at 4.0 s on n1; then 2 read(s) on n0, n3 did not contain it, from 5.0 s to 6.0 s."
+        );
+        assert_eq!(f.ops, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn transaction_and_linearizability_findings_use_their_checkers_words() {
+        let h = HistoryBuilder::new()
+            .call(0, "txn", json!([["r", 1, null]]), json!([["r", 1, 3]]))
+            .build();
+        let op = serde_json::to_value(&h[1]).unwrap();
+        let elle = json!({"valid?": false, "workload": {"valid?": false, "anomaly-types": ["G1a"],
+            "anomalies": {"G1a": [{"op": op, "mop": ["r", 1, 3]}]}, "not": ["read-committed"]}});
+        let f = &explained(elle, &h, &[]).findings[0];
+        assert_eq!(f.title, "G1a (1)");
+        assert!(f.text.starts_with("Aborted read"), "{}", f.text);
+        assert!(f.text.contains("So the history is not read-committed."));
+        assert_eq!(f.ops, [0], "the op in the anomaly links to its span");
+
+        let lin = json!({"valid?": false, "workload": {"valid?": false, "failures": ["k"],
+            "results": {"k": {"valid?": false, "linearizable": {"explanation": "read 3 but the register held 1", "op": op}}}}});
+        let f = &explained(lin, &h, &[]).findings[0];
+        assert_eq!(f.title, "key k not linearizable");
+        assert_eq!(f.text, "Key k: read 3 but the register held 1");
+    }
+
+    #[test]
+    fn other_failures_still_name_their_checker() {
+        let results = json!({"valid?": "unknown",
+            "net": {"valid?": "unknown", "error": "journal unreadable"},
+            "availability": {"valid?": false, "ok-fraction": 0.5},
+            "workload": {"valid?": false, "weird": [1]}});
+        let e = explained(results, &[], &[]);
+        assert_eq!(e.validity, Validity::Unknown);
+        let texts: Vec<&str> = e.findings.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "The workload checker says INVALID; it reported weird. Its JSON is below.",
+                "Only 50.00% of the operations succeeded, below what --availability requires.",
+                "The net checker says unknown: journal unreadable",
+            ]
+        );
+        assert!(explained(json!({"valid?": true}), &[], &[])
+            .findings
+            .is_empty());
+    }
+}

@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// The most messages a report keeps; a 25-node, 20 s broadcast run has about 40 000.
-pub const MAX_MESSAGES: usize = 150_000;
+pub const MAX_MESSAGES: usize = 100_000;
 /// The most characters of a body kept for the page.
 pub const BODY_CHARS: usize = 240;
 

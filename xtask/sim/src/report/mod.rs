@@ -128,3 +128,34 @@ pub fn render(run: &Run) -> String {
     page.push_str("</script>\n</body></html>\n");
     page
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkers::testing::HistoryBuilder;
+    use serde_json::json;
+
+    #[test]
+    fn text_from_the_run_cannot_inject_markup_or_script() {
+        let evil = "</script><script>alert(1)</script>";
+        let run = Run {
+            title: format!("<b>{evil}</b>"),
+            results: json!({"valid?": false, "workload": {"valid?": false, "error": evil}}),
+            history: HistoryBuilder::new()
+                .call(0, "echo", json!(evil), json!({"echo": evil}))
+                .build(),
+            links: vec![(evil.to_string(), "node-logs/n0.log".to_string())],
+            problems: vec![evil.to_string()],
+            ..Run::default()
+        };
+        let page = render(&run);
+        assert!(!page.contains("<script>alert"), "{page}");
+        assert!(!page.contains("<b></script>"));
+        assert_eq!(
+            page.matches("<script").count(),
+            2,
+            "the data and the drawing only"
+        );
+        assert!(page.contains("workload: the checker could not decide"));
+    }
+}

@@ -10,6 +10,15 @@
   const opColour = ["#1b7837", "#b2182b", "#e08214", "#999999"];
   const opWord = ["ok", "fail", "info", "never completed"];
   const M = D.m, O = D.o;
+  // Times arrive as steps and delays (see data.rs); make them absolute once.
+  for (const [starts, ends] of [[M.a, M.b], [O.a, O.b]]) {
+    let t = 0;
+    for (let i = 0; i < starts.length; i++) {
+      t += starts[i];
+      starts[i] = t;
+      if (ends[i] >= 0) ends[i] += t;
+    }
+  }
   const tip = document.getElementById("tip");
   const diagram = document.getElementById("diagram-canvas");
   const timeline = document.getElementById("timeline-canvas");
@@ -104,8 +113,37 @@
       }));
       aggregateNote = `${most} message(s) at most per ${secs((view.to - view.from) * COL / Math.max(1, c.width - LEFT - 10))} column`;
     }
+    let arrows = 0, strongArrows = 0;
+    const draw = (i, strong) => {
+      arrows++;
+      if (strong) strongArrows++;
+      const x0 = x(M.a[i]), y0 = y(M.s[i]), y1 = y(M.d[i]);
+      const lost = M.b[i] < 0;
+      const x1 = lost ? x0 + 12 : x(M.b[i]);
+      const ye = lost ? (y0 + y1) / 2 : y1;
+      g.strokeStyle = strong ? "#000" : palette[M.k[i] % palette.length];
+      g.lineWidth = strong ? 2.5 : 1;
+      g.setLineDash(lost ? [3, 3] : []);
+      g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, ye); g.stroke();
+      g.setLineDash([]);
+      if (heads || strong) {
+        const ang = Math.atan2(ye - y0, x1 - x0);
+        g.beginPath();
+        g.moveTo(x1, ye);
+        g.lineTo(x1 - 6 * Math.cos(ang - 0.4), ye - 6 * Math.sin(ang - 0.4));
+        g.lineTo(x1 - 6 * Math.cos(ang + 0.4), ye - 6 * Math.sin(ang + 0.4));
+        g.closePath(); g.fillStyle = g.strokeStyle; g.fill();
+      }
+      if (lost) { g.fillStyle = "#d62728"; g.fillText("×", x1 - 3, ye + 4); }
+      if (words || strong) { g.fillStyle = "#222"; g.fillText(D.types[M.k[i]], (x0 + x1) / 2 + 3, (y0 + ye) / 2 - 2); }
+    };
+    // Highlighted messages last, so they lie on top.
+    for (const i of drawnArrows) if (!focus.msgs.has(M.id[i])) draw(i, false);
+    for (const i of drawnArrows) if (focus.msgs.has(M.id[i])) draw(i, true);
     g.lineWidth = 1;
     box.dataset.drawn = String(visible.length);
+    box.dataset.arrows = String(arrows);
+    box.dataset.highlighted = String(strongArrows);
     box.dataset.mode = aggregate ? "aggregate" : "arrows";
     let text = `${visible.length} message(s) in ${secs(view.from)} – ${secs(view.to)}`;
     if (aggregate) text += `: too many to draw as arrows, so each lane is shaded by the messages it sent (darker: more; ${aggregateNote}) and only highlighted messages are arrows. Zoom in (drag across the diagram) to under ${MAX_ARROWS} messages to see every arrow`;
@@ -265,5 +303,8 @@
   }
 
   window.addEventListener("resize", redraw);
-  redraw();
+  // `index.html#focus=3,17` opens on those operations, as the explanation's links do.
+  const wanted = /^#focus=([0-9,]+)$/.exec(window.location.hash);
+  if (wanted) focusSpans(wanted[1].split(",").filter((s) => s !== "").map(Number));
+  else redraw();
 })();

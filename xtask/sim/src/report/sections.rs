@@ -62,7 +62,8 @@ pub fn verdict(cx: &Context<'_>, explanation: &Explanation) -> String {
     out
 }
 
-/// `op 123, process 4: broadcast 17 → ok, 3.1 s – 3.2 s, to n2`.
+/// `op 123 (→ 125), process 4: broadcast 17 → ok 17, 3.1 s – 3.2 s, to n2`: the invocation's
+/// and the completion's indices, as checkers cite either.
 fn op_line(cx: &Context<'_>, span: usize) -> String {
     let s = &cx.spans[span];
     let invoke = &cx.history[s.invoke];
@@ -80,8 +81,11 @@ fn op_line(cx: &Context<'_>, span: usize) -> String {
         ),
         None => ("never completed", compact(&invoke.value, 80)),
     };
+    let completed = cx
+        .completion(span)
+        .map_or(String::new(), |d| format!(" (→ {})", d.index));
     format!(
-        "op {}, process {}: {} {} → {outcome} {shown}, {} – {}{}",
+        "op {}{completed}, process {}: {} {} → {outcome} {shown}, {} – {}{}",
         invoke.index,
         s.process,
         invoke.f,
