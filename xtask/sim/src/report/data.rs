@@ -233,3 +233,90 @@ pub fn data(cx: &Context<'_>, journal: Option<&Journal>, involved: &BTreeSet<usi
         "bands": bands,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::messages::Message;
+    use checkers::testing::HistoryBuilder;
+
+    fn message(id: u64, src: &str, dest: &str, sent_ms: u64, received_ms: Option<u64>) -> Message {
+        Message {
+            id,
+            src: src.into(),
+            dest: dest.into(),
+            sent: sent_ms * 1_000_000,
+            received: received_ms.map(|r| r * 1_000_000),
+            kind: "gossip".into(),
+            msg_id: None,
+            in_reply_to: None,
+            body: "{}".into(),
+        }
+    }
+
+    fn page_data(messages: Vec<Message>) -> Value {
+        let history = HistoryBuilder::new()
+            .at_ms(10)
+            .invoke(0, "read", Value::Null)
+            .at_ms(15)
+            .ok(0, "read", serde_json::json!([1]))
+            .at_ms(20)
+            .invoke(1, "read", Value::Null)
+            .build();
+        let spans = crate::report::spans::spans(&history).unwrap();
+        let carried = vec![None; spans.len()];
+        let results = Value::Null;
+        let cx = Context {
+            results: &results,
+            history: &history,
+            spans: &spans,
+            carried: &carried,
+        };
+        let journal = Journal {
+            total: messages.len(),
+            messages,
+            stride: 1,
+        };
+        data(&cx, Some(&journal), &BTreeSet::new())
+    }
+
+    #[test]
+    fn lanes_are_nodes_then_services_then_clients_and_times_are_steps() {
+        let d = page_data(vec![
+            message(1, "n10", "n2", 1, Some(3)),
+            message(2, "c3", "n2", 4, None),
+            message(3, "n2", "lin-kv", 6, Some(7)),
+        ]);
+        assert_eq!(d["lanes"], json!(["n2", "n10", "lin-kv", "c3"]));
+        assert_eq!(d["m"]["s"], json!([1, 3, 0]));
+        assert_eq!(
+            d["m"]["a"],
+            json!([10, 30, 20]),
+            "steps from the previous send"
+        );
+        assert_eq!(
+            d["m"]["b"],
+            json!([20, -1, 10]),
+            "delays; -1 never delivered"
+        );
+        assert_eq!(d["o"]["a"], json!([100, 100]));
+        assert_eq!(d["o"]["b"], json!([50, -1]));
+        assert_eq!(d["o"]["k"], json!([0, 3]));
+        assert_eq!(d["clients"], json!([]));
+    }
+
+    #[test]
+    fn many_clients_share_one_lane_and_keep_their_names() {
+        let messages = (0..30)
+            .map(|c| message(c, &format!("c{c}"), "n0", c, Some(c + 1)))
+            .collect();
+        let d = page_data(messages);
+        assert_eq!(d["lanes"], json!(["n0", "clients"]));
+        assert_eq!(d["clients"].as_array().unwrap().len(), 30);
+        assert_eq!(d["m"]["s"][29], json!(1));
+        assert_eq!(
+            d["clients"][d["m"]["c"][29].as_u64().unwrap() as usize],
+            "c29"
+        );
+    }
+}
