@@ -271,6 +271,8 @@ mod tests {
             history: &history,
             spans: &spans,
             carried: &carried,
+            messages: &[],
+            sampled: false,
         };
         let journal = Journal {
             total: messages.len(),

@@ -17,6 +17,8 @@ use std::collections::BTreeSet;
 const SHOWN: usize = 10;
 /// Operations linked per finding, at most.
 const LINKED: usize = 6;
+/// Messages highlighted per finding, at most.
+const HIGHLIGHTED: usize = 200;
 
 /// One thing a checker found.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +31,8 @@ pub struct Finding {
     pub text: String,
     /// The operations involved, as span indices.
     pub ops: Vec<usize>,
+    /// Other messages involved (network ids), e.g. those that carried a lost value.
+    pub msgs: Vec<u64>,
 }
 
 /// The verdict explained.
@@ -129,6 +133,7 @@ fn finding(checker: &str, title: String, text: String, ops: Vec<usize>) -> Findi
         title,
         text,
         ops,
+        msgs: Vec::new(),
     }
 }
 
@@ -268,12 +273,53 @@ fn lost_value(cx: &Context<'_>, value: &Value) -> Finding {
         ));
         ops.extend([first, last]);
     }
-    finding(
+    let mut msgs = Vec::new();
+    if !cx.messages.is_empty() {
+        let carrying = cx.messages_with(value);
+        let nodes: BTreeSet<&str> = cx
+            .messages
+            .iter()
+            .flat_map(|m| [m.src.as_str(), m.dest.as_str()])
+            .filter(|id| id.starts_with('n'))
+            .collect();
+        let mut reached: BTreeSet<&str> = carrying
+            .iter()
+            .filter(|m| m.received.is_some() && nodes.contains(m.dest.as_str()))
+            .map(|m| m.dest.as_str())
+            .collect();
+        let acknowledged = added.first().and_then(|&a| cx.node(a));
+        if let Some(node) = &acknowledged {
+            reached.insert(node.as_str());
+        }
+        let missing: Vec<&str> = nodes.difference(&reached).copied().collect();
+        let among = if cx.sampled {
+            " (among the messages the report kept)"
+        } else {
+            ""
+        };
+        let between = carrying
+            .iter()
+            .filter(|m| nodes.contains(m.src.as_str()) && nodes.contains(m.dest.as_str()))
+            .count();
+        let carried = match between {
+            0 => format!("no message between nodes carried it{among}"),
+            n => format!("{n} message(s) between nodes carried it{among}"),
+        };
+        sentences.push(if missing.is_empty() {
+            format!("{carried}, and every node received it")
+        } else {
+            format!("{carried}; it never reached {}", missing.join(", "))
+        });
+        msgs = carrying.iter().take(HIGHLIGHTED).map(|m| m.id).collect();
+    }
+    let mut f = finding(
         "workload",
         format!("value {shown} lost"),
         format!("Value {shown}: {}.", sentences.join("; ")),
         ops,
-    )
+    );
+    f.msgs = msgs;
+    f
 }
 
 /// unique-ids: one id handed out more than once.
@@ -501,12 +547,22 @@ fn notes(results: &Value) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::report::matching::Carried;
+    use crate::report::messages::Message;
     use crate::report::spans::spans;
     use checkers::history::Op;
     use checkers::testing::HistoryBuilder;
     use serde_json::json;
 
     fn explained(results: Value, history: &[Op], nodes: &[&str]) -> Explanation {
+        explained_with(results, history, nodes, &[])
+    }
+
+    fn explained_with(
+        results: Value,
+        history: &[Op],
+        nodes: &[&str],
+        messages: &[Message],
+    ) -> Explanation {
         let spans = spans(history).unwrap();
         let carried: Vec<Option<Carried>> = (0..spans.len())
             .map(|i| {
@@ -523,6 +579,8 @@ mod tests {
             history,
             spans: &spans,
             carried: &carried,
+            messages,
+            sampled: false,
         })
     }
 
@@ -550,6 +608,55 @@ mod tests {
              last at 4.0 s on n1; then 2 read(s) on n0, n3 did not contain it, from 5.0 s to 6.0 s."
         );
         assert_eq!(f.ops, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn the_journal_tells_which_nodes_a_lost_value_never_reached() {
+        let h = HistoryBuilder::new()
+            .at_ms(100)
+            .call(0, "broadcast", json!(17), json!(17))
+            .at_ms(900)
+            .call(1, "read", json!(null), json!([]))
+            .build();
+        let m = |id, src: &str, dest: &str, body: &str, delivered: bool| Message {
+            id,
+            src: src.into(),
+            dest: dest.into(),
+            sent: 0,
+            received: delivered.then_some(1),
+            kind: "gossip".into(),
+            msg_id: None,
+            in_reply_to: None,
+            body: body.into(),
+        };
+        let messages = [
+            m(
+                1,
+                "c4",
+                "n2",
+                r#"{"type":"broadcast","message":17,"msg_id":1}"#,
+                true,
+            ),
+            m(2, "n2", "n1", r#"{"type":"gossip","values":[17]}"#, true),
+            m(3, "n2", "n3", r#"{"type":"gossip","values":[17]}"#, false),
+            m(
+                4,
+                "n1",
+                "n0",
+                r#"{"type":"gossip","values":[],"msg_id":17}"#,
+                true,
+            ),
+        ];
+        let results = json!({"valid?": false, "workload": {"valid?": false, "lost": [17]}});
+        let e = explained_with(results, &h, &["n2", "n0"], &messages);
+        let f = &e.findings[0];
+        assert!(
+            f.text
+                .ends_with("2 message(s) between nodes carried it; it never reached n0, n3."),
+            "{}",
+            f.text
+        );
+        assert_eq!(f.msgs, [1, 2, 3]);
     }
 
     #[test]

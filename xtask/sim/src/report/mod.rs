@@ -90,6 +90,8 @@ pub fn render(run: &Run) -> String {
         history: &run.history,
         spans: &spans,
         carried: &carried,
+        messages: run.journal.as_ref().map_or(&[][..], |j| &j.messages[..]),
+        sampled: run.journal.as_ref().is_some_and(|j| j.stride > 1),
     };
     let explanation = explain::explain(&cx);
     let involved: BTreeSet<usize> = explanation

@@ -195,9 +195,11 @@
   }
 
   // Focus on spans: highlight them and their messages, zoom around them.
-  function focusSpans(list) {
+  const numbers = (text) => (text || "").split(",").filter((s) => s !== "").map(Number);
+
+  function focusSpans(list, msgs) {
     focus.spans = new Set(list);
-    focus.msgs = new Set();
+    focus.msgs = new Set(msgs || []);
     let a = Infinity, b = -Infinity;
     for (const s of list) {
       for (const id of O.c[s]) if (id >= 0) focus.msgs.add(id);
@@ -211,7 +213,7 @@
   }
 
   document.querySelectorAll("[data-spans]").forEach((el) =>
-    el.addEventListener("click", () => focusSpans(el.dataset.spans.split(",").filter((s) => s !== "").map(Number))));
+    el.addEventListener("click", () => focusSpans(numbers(el.dataset.spans), numbers(el.dataset.msgs))));
   document.getElementById("all").addEventListener("click", () => zoomTo(0, D.end));
   document.getElementById("in").addEventListener("click", () => { const q = (view.to - view.from) / 4; zoomTo(view.from + q, view.to - q); });
   document.getElementById("out").addEventListener("click", () => { const q = (view.to - view.from) / 2; zoomTo(view.from - q, view.to + q); });
@@ -305,6 +307,6 @@
   window.addEventListener("resize", redraw);
   // `index.html#focus=3,17` opens on those operations, as the explanation's links do.
   const wanted = /^#focus=([0-9,]+)$/.exec(window.location.hash);
-  if (wanted) focusSpans(wanted[1].split(",").filter((s) => s !== "").map(Number));
+  if (wanted) focusSpans(numbers(wanted[1]));
   else redraw();
 })();

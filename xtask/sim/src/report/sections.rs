@@ -41,9 +41,11 @@ pub fn verdict(cx: &Context<'_>, explanation: &Explanation) -> String {
                 ));
             }
             let all: Vec<String> = f.ops.iter().map(usize::to_string).collect();
+            let msgs: Vec<String> = f.msgs.iter().map(u64::to_string).collect();
             out.push_str(&format!(
-                "</ul><p><a class=\"op\" href=\"#messages\" data-spans=\"{}\">show these operations and their messages in the diagram</a></p>",
-                all.join(",")
+                "</ul><p><a class=\"op\" href=\"#messages\" data-spans=\"{}\" data-msgs=\"{}\">show these operations and their messages in the diagram</a></p>",
+                all.join(","),
+                msgs.join(",")
             ));
         }
         out.push_str("</div>\n");
