@@ -1,7 +1,7 @@
 //! One run from start to verdict (spec §7): services → spawn and init every node → setup
 //! clients (broadcast's topology) → main phase (time limit, stagger, nemesis) → for workloads
 //! with a final phase: heal, recovery pause, final operations → teardown → checkers, results,
-//! plots.
+//! plots, the report.
 //!
 //! Times in the history and the journal count from one origin, taken before the first node
 //! starts, so init traffic has small positive times and the main phase starts a little later
@@ -180,6 +180,14 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     dir.write_results(&results)?;
     for file in workload.files(&history, &results["workload"]) {
         dir.write_file(&file.path, &file.contents)?;
+    }
+    // The report reads back what was just written; a report that fails costs the page, not
+    // the verdict.
+    if let Err(e) = crate::report::write(&dir.path) {
+        eprintln!(
+            "WARNING: {}: the report could not be written: {e:#}",
+            request.name
+        );
     }
     for (node, reason) in &deaf {
         eprintln!("WARNING: {}: node {node} went deaf: {reason}", request.name);
