@@ -1,5 +1,5 @@
-//! What the checker benches share ([`super::linearizability`], [`super::txn`]): each
-//! measurement runs in a child process of the xtask itself (`cargo xtask bench <what> --case
+//! What the checker benches share ([`super::linearizability`], [`super::txn`], and
+//! [`super::memory`] for the simulator): each measurement runs in a child process of the xtask itself (`cargo xtask bench <what> --case
 //! <case>`), so that its peak memory is its own. The child builds its history, then times
 //! the check alone and prints one JSON line of figures, which the parent reads back.
 //!
@@ -70,9 +70,15 @@ pub fn report<F: Serialize>(figures: &F) -> Result<()> {
 
 /// The parent's side: runs `cargo xtask bench <what> --case <case>` and reads its figures.
 pub fn child<F: DeserializeOwned>(what: &str, case: &str) -> Result<F> {
+    child_with(what, case, &[])
+}
+
+/// [`child`] with more options for the child (`--seconds 20`).
+pub fn child_with<F: DeserializeOwned>(what: &str, case: &str, options: &[&str]) -> Result<F> {
     let exe = std::env::current_exe().context("could not find the xtask's own binary")?;
     let output = Command::new(&exe)
         .args(["bench", what, "--case", case])
+        .args(options)
         .output()
         .with_context(|| format!("could not run {}", exe.display()))?;
     if !output.status.success() {
@@ -132,7 +138,10 @@ mod tests {
         const MIB: usize = 1 << 20;
         // 64 MiB written page by page, still held when the check returns, so resident.
         let (held, cost) = measure(|| vec![1u8; 64 * MIB]).unwrap();
-        assert_eq!(held.iter().step_by(4096).filter(|&&b| b == 1).count(), 64 * MIB / 4096);
+        assert_eq!(
+            held.iter().step_by(4096).filter(|&&b| b == 1).count(),
+            64 * MIB / 4096
+        );
         assert!(cost.history_peak_kib > 0);
         assert!(cost.peak_kib >= 64 * 1024, "peak {} KiB", cost.peak_kib);
         assert!(cost.seconds >= 0.0 && cost.cpu_seconds >= 0.0);
