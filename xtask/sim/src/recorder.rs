@@ -134,11 +134,25 @@ pub fn read_history(path: &Path) -> anyhow::Result<History> {
     let mut history = Vec::new();
     for (n, line) in BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("reading {}", path.display()))?;
-        let op = serde_json::from_str(&line)
+        let mut op: Op = serde_json::from_str(&line)
             .with_context(|| format!("{} line {}: not a history op", path.display(), n + 1))?;
+        compact(&mut op.value);
         history.push(op);
     }
     Ok(history)
+}
+
+/// Gives back the spare room parsing leaves in arrays: they grow by doubling while read, and
+/// a history of long reads is mostly arrays.
+fn compact(value: &mut Value) {
+    match value {
+        Value::Array(items) => {
+            items.iter_mut().for_each(compact);
+            items.shrink_to_fit();
+        }
+        Value::Object(map) => map.values_mut().for_each(compact),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +231,20 @@ mod tests {
             .map(Vec::len)
             .max();
         assert_eq!(largest, Some(((per_thread - 1) * 10) as usize));
+    }
+
+    #[test]
+    fn arrays_read_back_keep_no_spare_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.jsonl");
+        let values: Vec<u64> = (0..1000).collect();
+        let line = json!({"index":0,"time":1,"process":0,"type":"ok","f":"read","value":[values, [1]]});
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let h = read_history(&path).unwrap();
+        let outer = h[0].value.as_array().unwrap();
+        assert_eq!(outer.capacity(), 2);
+        assert_eq!(outer[0].as_array().unwrap().capacity(), 1000);
+        assert_eq!(h[0].value, json!([values, [1]]));
     }
 
     #[test]
