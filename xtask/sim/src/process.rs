@@ -19,6 +19,11 @@
 //! stdout for the rest of the test. We do the same, so a node that passes here passes there,
 //! but we say so loudly: on the console, in the node's log, and in the run's results. The
 //! reader keeps draining the pipe afterwards so the node is not blocked on a full pipe.
+//!
+//! **Bounded, where Maelstrom is not.** A stdout line longer than
+//! [`line_reader::MAX_LINE`] is read past rather than kept, and makes the node deaf; the
+//! stderr lines kept (and echoed with `--log-stderr`) are cut at 8 KiB, the
+//! log keeping them whole; a buffer that one long line grew is given back after it.
 
 use crate::backlog::{self, Backlog};
 use crate::line_reader;

@@ -238,7 +238,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("history.jsonl");
         let values: Vec<u64> = (0..1000).collect();
-        let line = json!({"index":0,"time":1,"process":0,"type":"ok","f":"read","value":[values, [1]]});
+        let line =
+            json!({"index":0,"time":1,"process":0,"type":"ok","f":"read","value":[values, [1]]});
         std::fs::write(&path, format!("{line}\n")).unwrap();
         let h = read_history(&path).unwrap();
         let outer = h[0].value.as_array().unwrap();

@@ -67,7 +67,10 @@ fn a_node_that_writes_a_line_longer_than_the_cap_goes_deaf_and_is_named() {
         .as_str()
         .unwrap_or_else(|| panic!("n0 should be deaf: {deaf}"));
     let limit = sim::line_reader::MAX_LINE.to_string();
-    assert!(reason.contains("longer than the simulator's limit"), "{reason}");
+    assert!(
+        reason.contains("longer than the simulator's limit"),
+        "{reason}"
+    );
     assert!(reason.contains(&limit), "{reason}");
     assert!(reason.len() < 1000, "the reason quotes the line shortened");
     assert_eq!(report.results["stats"]["ok-count"], 2);
