@@ -29,6 +29,7 @@
 //! - [`net`]: the network: ids, latency, partitions, delivery.
 //! - [`latency`]: latency distributions.
 //! - [`process`]: node processes and their pipes.
+//! - [`line_reader`]: reading a node's stdout a line at a time, within a cap.
 //! - [`backlog`]: back-pressure on a node that floods another.
 //! - [`silence`]: naming a node that stopped reading or answering.
 //! - [`wire`]: what Maelstrom's parser accepts from a node's stdout.
@@ -55,6 +56,7 @@ pub mod faults;
 pub mod journal;
 pub mod judge;
 pub mod latency;
+pub mod line_reader;
 pub mod metrics;
 pub mod nemesis;
 pub mod net;

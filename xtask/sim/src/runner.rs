@@ -35,12 +35,17 @@ use std::time::{Duration, Instant};
 pub struct Tuning {
     /// The pause between healing and the final operations; Maelstrom's is 10 s.
     pub recovery: Duration,
+    /// Called once the nodes are gone and the history is complete on disk, before it is
+    /// read back for the checkers: `cargo xtask bench memory` reads the peak memory of the
+    /// run itself there, apart from what judging it costs.
+    pub before_checks: Option<fn()>,
 }
 
 impl Default for Tuning {
     fn default() -> Tuning {
         Tuning {
             recovery: Duration::from_secs(10),
+            before_checks: None,
         }
     }
 }
@@ -93,7 +98,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         )?
     };
     let service_threads = services::start(&net, seed)?;
-    let recorder = Arc::new(Recorder::new(origin));
+    let recorder = Arc::new(Recorder::create(origin, &dir.file("history.jsonl"))?);
     let delays = Arc::new(DelayRecorder::default());
 
     progress.phase("starting nodes");
@@ -121,8 +126,7 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     services::stop(&net, service_threads);
     progress.finish();
 
-    let history = recorder.snapshot();
-    dir.write_history(&history)?;
+    recorder.finish()?;
     let events = net.journal().finish()?;
     let (driven, crashed, silent, peak_backlog) =
         outcome.map_err(|e| e.context(format!("run folder: {}", dir.path.display())))?;
@@ -140,6 +144,11 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
         );
     }
 
+    if let Some(hook) = tuning.before_checks {
+        hook();
+    }
+    // The one copy of the history the checkers, plots and workload files share.
+    let history = crate::recorder::read_history(recorder.path())?;
     let title = format!("{} ({})", request.name, workload.name());
     let latency_plot = std::fs::write(
         dir.file("latency.svg"),
