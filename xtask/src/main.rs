@@ -3,15 +3,16 @@
 //! `main` only parses flags and hands the command to its module, so each subcommand reads as one
 //! file. The modules:
 //!
-//! - commands: [`build`], [`list`], [`test`], [`sim_cli`] (`sim`), [`explore`], [`new`],
-//!   [`bench`];
+//! - commands: [`build`], [`list`], [`test`], [`sim_cli`] (`sim`), [`explore`], [`report`],
+//!   [`new`], [`bench`];
 //! - [`project`]: where the repository, the target folder, the node links and `store/` are;
 //! - [`catalog`]: the workloads and suites, learnt from `glomers --list --json`, and selectors;
 //! - [`backend`]: running one suite on the built-in simulator or on the real Maelstrom;
 //! - [`edn`]: Maelstrom's `results.edn` turned into the JSON results tree;
 //! - [`jobs`]: running suites side by side, results in suite order;
 //! - [`outcome`]: the figures of a run, taken from its results tree;
-//! - [`summary`]: the table of outcomes and `store/summary.{md,json}`.
+//! - [`summary`]: the table of outcomes and `store/summary.{md,json}`;
+//! - [`index_page`]: `store/index.html`, the table linking each run's report.
 
 mod backend;
 mod bench;
@@ -19,11 +20,13 @@ mod build;
 mod catalog;
 mod edn;
 mod explore;
+mod index_page;
 mod jobs;
 mod list;
 mod new;
 mod outcome;
 mod project;
+mod report;
 mod sim_cli;
 mod summary;
 mod test;
@@ -47,6 +50,7 @@ enum Command {
     Test(test::Test),
     Sim(sim_cli::Sim),
     Explore(explore::Explore),
+    Report(report::Report),
     New(new::New),
     Bench(bench::Bench),
 }
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::Test(cmd) => cmd.run(),
         Command::Sim(cmd) => cmd.run(),
         Command::Explore(cmd) => cmd.run(),
+        Command::Report(cmd) => cmd.run(),
         Command::New(cmd) => cmd.run(),
         Command::Bench(cmd) => cmd.run(),
     };

@@ -1,5 +1,6 @@
 //! The summary of a test run: a markdown table of outcomes with notes on the suites that failed,
-//! printed and written to `store/summary.md`, and the outcomes as `store/summary.json`.
+//! printed and written to `store/summary.md`, the outcomes as `store/summary.json`, and the
+//! table as a page, `store/index.html` (see [`crate::index_page`]).
 //!
 //! `render` is a pure function of the outcomes, so its text is tested exactly.
 
@@ -76,7 +77,8 @@ pub fn render(outcomes: &[Outcome]) -> String {
     text
 }
 
-/// Writes `summary.md` (the rendered table) and `summary.json` (the outcomes) into `store`.
+/// Writes `summary.md` (the rendered table), `summary.json` (the outcomes) and `index.html`
+/// (the table as a page linking each run's report) into `store`.
 pub fn write(store: &Path, outcomes: &[Outcome]) -> Result<()> {
     fs::create_dir_all(store).with_context(|| format!("could not create {}", store.display()))?;
     let markdown = store.join("summary.md");
@@ -86,6 +88,9 @@ pub fn write(store: &Path, outcomes: &[Outcome]) -> Result<()> {
     let text =
         serde_json::to_string_pretty(outcomes).context("could not serialise the outcomes")?;
     fs::write(&json, text + "\n").with_context(|| format!("could not write {}", json.display()))?;
+    let page = store.join("index.html");
+    fs::write(&page, crate::index_page::render(outcomes, store))
+        .with_context(|| format!("could not write {}", page.display()))?;
     Ok(())
 }
 
@@ -128,12 +133,12 @@ fn targets(outcome: &Outcome) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::outcome::{Latency, TargetOutcome};
     use std::path::PathBuf;
 
-    fn outcomes() -> Vec<Outcome> {
+    pub(crate) fn outcomes() -> Vec<Outcome> {
         let echo = Outcome {
             suite: "1".into(),
             title: "Echo".into(),
@@ -246,5 +251,7 @@ mod tests {
         assert_eq!(entry["targets"][0]["met"], serde_json::json!(false));
         assert_eq!(json[0]["seed"], serde_json::Value::Null);
         assert_eq!(json[0]["latency_ms"], serde_json::Value::Null);
+        let page = fs::read_to_string(store.join("index.html")).unwrap();
+        assert!(page.contains("<table>") && page.contains(">3d</a>"));
     }
 }

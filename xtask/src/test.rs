@@ -1,6 +1,7 @@
 //! `cargo xtask test <selectors...>`: runs the selected suites on a backend, several at a time
 //! on the simulator (`--jobs`), prints the summary table in suite-id order and writes
-//! `store/summary.{md,json}`. Exits 0 only when every selected suite is valid.
+//! `store/summary.{md,json}` and `store/index.html`, and adds each suite's targets to its run's
+//! report. Exits 0 only when every selected suite is valid.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ use crate::catalog::Entry;
 use crate::jobs::{self, DEFAULT_JOBS};
 use crate::outcome::{self, Outcome};
 use crate::project::Project;
+use crate::report;
 use crate::summary;
 
 /// Run suites and summarise them.
@@ -92,6 +94,10 @@ impl Test {
             "summary written to {}",
             project.store_dir().join("summary.{md,json}").display()
         );
+        eprintln!(
+            "reports: {} links every suite's",
+            project.store_dir().join("index.html").display()
+        );
         if let Some(error) = failure {
             return Err(error);
         }
@@ -134,7 +140,17 @@ pub fn run_suites(
             let started = std::time::Instant::now();
             backend
                 .run_with_progress(project, entry, seed, version, jobs == 1)
-                .map(|(results, run)| (outcome::extract(entry, run, &results), started.elapsed()))
+                .map(|(results, run)| {
+                    let outcome = outcome::extract(entry, run, &results);
+                    // The report gains the suite's targets; without it the run still counts.
+                    if let Err(e) = report::refresh(&outcome) {
+                        eprintln!(
+                            "WARNING: suite {}: the report could not be written: {e:#}",
+                            outcome.suite
+                        );
+                    }
+                    (outcome, started.elapsed())
+                })
         },
         |index, result| {
             // With several runs at once their phase lines interleave; a line per finished

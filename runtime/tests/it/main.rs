@@ -32,7 +32,9 @@ fn requests_before_init_are_temporarily_unavailable() {
 #[test]
 fn malformed_lines_and_unknown_types_do_not_stop_the_node() {
     let mut node = probe::start();
-    node.init("n0", &["n0"]);
+    // Two members: a lone node sends timer ticks, which a slow machine could interleave
+    // with the replies this test reads in order.
+    node.init("n0", &["n0", "n1"]);
     node.send_raw("this is not json");
     node.send_raw(r#"{"src":"c1","dest":"n0","body":"no object"}"#);
     node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "frobnicate", "msg_id": 2}}));
@@ -52,7 +54,9 @@ fn malformed_lines_and_unknown_types_do_not_stop_the_node() {
 #[test]
 fn a_failing_handler_is_answered_with_its_error_and_a_panic_with_crash() {
     let mut node = probe::start();
-    node.init("n0", &["n0"]);
+    // Two members: a lone node sends timer ticks, which a slow machine could interleave
+    // with the replies this test reads in order.
+    node.init("n0", &["n0", "n1"]);
     node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "fail", "msg_id": 4}}));
     let failed = node.recv();
     assert_eq!(failed["body"]["type"], "error");

@@ -112,6 +112,7 @@ fn run(
     };
     let tuning = Tuning {
         recovery: Duration::from_millis(500),
+        ..Tuning::default()
     };
     let report = sim::run_with(&request, &tuning).map_err(|e| format!("{e:#}"))?;
     let results = &report.results;

@@ -9,6 +9,7 @@
 //! [`StartNode`] (the workspace's explorer binary does, with the node runtime).
 
 use crate::cluster::{Cluster, Node};
+use crate::line_reader;
 use crate::net::{node_line, Endpoint, Network};
 use crate::process::{NodeEvent, NodeOutput, Tail};
 use crate::rng::{stream, Stream};
@@ -91,7 +92,17 @@ impl InProcessNode {
             let mut out = NodeOutput::new(id, net, events, &tail);
             async move {
                 while let Some(line) = from_node.recv().await {
-                    out.line(&line);
+                    if line.len() > line_reader::MAX_LINE {
+                        let reason = format!(
+                            "a line of {} bytes, longer than the simulator's limit of {}",
+                            line.len(),
+                            line_reader::MAX_LINE
+                        );
+                        let shown: String = line.chars().take(300).collect();
+                        out.refuse(&shown, reason);
+                    } else {
+                        out.line(&line);
+                    }
                 }
                 out.finish();
             }

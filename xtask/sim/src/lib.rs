@@ -5,7 +5,7 @@
 //! ids, latency and partitions, the four services, the workload clients and generators, the
 //! history, the message journal, and the checkers (from the `checkers` crate). One seed drives
 //! every random choice. A run leaves a folder with the history, the journal, the node logs,
-//! `results.json` (shaped like Maelstrom's `results.edn`) and two plots.
+//! `results.json` (shaped like Maelstrom's `results.edn`), two plots and an `index.html` report.
 //!
 //! Entry points: [`run`] (used by `cargo xtask test`), [`cli_main`] (`cargo xtask sim`),
 //! [`bench::bench_overhead`] (`cargo xtask bench sim`).
@@ -31,6 +31,7 @@
 //! - [`process`]: node processes and their pipes.
 //! - [`explore`]: one seed of an exploration, and its history digest.
 //! - [`in_process`]: the explorer's nodes, inside this process on a virtual clock.
+//! - [`line_reader`]: reading a node's stdout a line at a time, within a cap.
 //! - [`backlog`]: back-pressure on a node that floods another.
 //! - [`silence`]: naming a node that stopped reading or answering.
 //! - [`wire`]: what Maelstrom's parser accepts from a node's stdout.
@@ -39,6 +40,7 @@
 //! - [`judge`]: composing the checkers into the results tree.
 //! - [`store`]: the run folder.
 //! - [`plots`]: `latency.svg` and `rate.svg`.
+//! - [`report`]: the run folder's `index.html`: the verdict in words, the message diagram, the timeline.
 //! - [`progress`]: the progress line.
 //! - [`metrics`]: the harness measuring itself.
 //! - [`cpu`]: the CPU time of one run's threads.
@@ -58,6 +60,7 @@ pub mod in_process;
 pub mod journal;
 pub mod judge;
 pub mod latency;
+pub mod line_reader;
 pub mod metrics;
 pub mod nemesis;
 pub mod net;
@@ -67,6 +70,7 @@ pub mod plots;
 pub mod process;
 pub mod progress;
 pub mod recorder;
+pub mod report;
 pub mod request;
 pub mod rng;
 pub mod runner;

@@ -67,6 +67,8 @@ pub struct Outgoing {
     pub due: Option<Instant>,
     /// True when a client sent it (a request the node owes an answer).
     pub from_client: bool,
+    /// The length of its body, as counted in the node's backlog.
+    pub body_bytes: usize,
 }
 
 /// Where delivered messages go.
@@ -270,7 +272,7 @@ impl Network {
         let dropped_now = delay == 0 && !waits && blocked(&state.grudge, src, dest);
         if !dropped_now {
             if let Some(backlog) = backlog_of(&state, dest) {
-                backlog.add();
+                backlog.add(body.get().len());
             }
         }
         if delay == 0 && !waits {
@@ -314,7 +316,7 @@ impl Network {
             };
             if blocked(&state.grudge, &next.src, dest) {
                 if let Some(backlog) = backlog_of(state, dest) {
-                    backlog.remove(1);
+                    backlog.remove(1, next.body.get().len());
                 }
                 continue;
             }
@@ -354,6 +356,7 @@ impl Network {
                     line,
                     due,
                     from_client,
+                    body_bytes: body.get().len(),
                 });
             }
             Endpoint::Mailbox(tx) => {
@@ -503,7 +506,10 @@ mod tests {
     fn clients_count_from_zero_and_messages_carry_ids_from_zero() {
         let net = network(0);
         let (node_tx, node_rx) = unbounded();
-        net.register("n0", Endpoint::Node(node_tx, Arc::new(Backlog::new(10))));
+        net.register(
+            "n0",
+            Endpoint::Node(node_tx, Arc::new(Backlog::new(10, usize::MAX))),
+        );
         let (c0, _c0_rx) = net.open_client();
         let (c1, mut c1_rx) = net.open_client();
         assert_eq!((c0.as_str(), c1.as_str()), ("c0", "c1"));
@@ -523,7 +529,7 @@ mod tests {
     #[test]
     fn a_nodes_backlog_counts_what_is_accepted_for_it_and_not_yet_written() {
         let net = network(50);
-        let backlog = Arc::new(Backlog::new(10));
+        let backlog = Arc::new(Backlog::new(10, usize::MAX));
         let (node_tx, _node_rx) = unbounded();
         net.register("n1", Endpoint::Node(node_tx, Arc::clone(&backlog)));
         net.register_mailbox("n0");
@@ -548,6 +554,7 @@ mod tests {
             4,
             "n1's own sends are not its backlog"
         );
+        assert_eq!(backlog.undelivered_bytes(), 4 * 2, "four `{{}}` bodies");
         assert!(Arc::ptr_eq(&net.backlog("n1").unwrap(), &backlog));
         assert!(net.backlog("n0").is_none(), "mailboxes have none");
     }

@@ -19,8 +19,14 @@
 //! stdout for the rest of the test. We do the same, so a node that passes here passes there,
 //! but we say so loudly: on the console, in the node's log, and in the run's results. The
 //! reader keeps draining the pipe afterwards so the node is not blocked on a full pipe.
+//!
+//! **Bounded, where Maelstrom is not.** A stdout line longer than
+//! [`line_reader::MAX_LINE`] is read past rather than kept, and makes the node deaf; the
+//! stderr lines kept (and echoed with `--log-stderr`) are cut at 8 KiB, the
+//! log keeping them whole; a buffer that one long line grew is given back after it.
 
 use crate::backlog::{self, Backlog};
+use crate::line_reader;
 use crate::metrics::DelayRecorder;
 use crate::net::{Endpoint, Network, Outgoing, SendError};
 use crate::silence::Activity;
@@ -29,7 +35,7 @@ use anyhow::Context;
 use crossbeam_channel::{unbounded, Receiver};
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -41,6 +47,12 @@ use tokio::sync::mpsc::UnboundedSender;
 
 /// How many stderr lines are kept for error reports (Maelstrom shows 32).
 const TAIL_LINES: usize = 32;
+
+/// How much of each kept stderr line is kept: with [`TAIL_LINES`], at most 256 KiB a node.
+const TAIL_LINE_BYTES: usize = 8 << 10;
+
+/// A line or write buffer that grew past this for one long line is given back afterwards.
+const SHRINK_ABOVE: usize = 1 << 20;
 
 /// Something a node did that ends or endangers the test, for the runner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +133,7 @@ impl NodeProcess {
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = unbounded();
-        let backlog = Arc::new(Backlog::new(backlog::LIMIT));
+        let backlog = Arc::new(Backlog::new(backlog::LIMIT, backlog::LIMIT_BYTES));
         how.net
             .register(id, Endpoint::Node(tx, Arc::clone(&backlog)));
         let tail = Tail::default();
@@ -323,19 +335,23 @@ fn write_stdin(
         batch.clear();
         dues.clear();
         let mut client_request = false;
-        let mut lines = 0;
+        let (mut lines, mut bytes) = (0, 0);
         for out in std::iter::once(first).chain(rx.try_iter()) {
             batch.extend_from_slice(&out.line);
             dues.extend(out.due.map(tokio::time::Instant::into_std));
             client_request |= out.from_client;
             lines += 1;
+            bytes += out.body_bytes;
         }
         activity.writing(Instant::now(), client_request);
         let outcome = stdin.write_all(&batch).and_then(|()| stdin.flush());
         activity.written();
-        backlog.remove(lines);
+        backlog.remove(lines, bytes);
         if outcome.is_err() {
             return; // The node is gone; the stdout reader reports that.
+        }
+        if batch.capacity() > SHRINK_ABOVE {
+            batch = Vec::with_capacity(1 << 14);
         }
         let written = Instant::now();
         for due in &dues {
@@ -357,14 +373,28 @@ fn read_stdout(
     let mut output = NodeOutput::new(node, net, events, tail);
     let mut line = Vec::new();
     loop {
-        line.clear();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
-        let text = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line));
-        if output.line(&text) == Some(true) {
+        let read = match line_reader::read_line(&mut reader, &mut line, line_reader::MAX_LINE) {
+            Ok(line_reader::Read::End) | Err(_) => break,
+            Ok(read) => read,
+        };
+        let text = String::from_utf8_lossy(&line);
+        let sent = match read {
+            line_reader::Read::TooLong(length) => output.refuse(
+                &text,
+                format!(
+                    "a line of {length} bytes, longer than the simulator's limit of {} (Maelstrom would read it)",
+                    line_reader::MAX_LINE
+                ),
+            ),
+            _ => output.line(&text),
+        };
+        if sent == Some(true) {
             activity.answered();
+        }
+        // One long line must not keep its buffer for the rest of the run.
+        drop(text);
+        if line.capacity() > SHRINK_ABOVE {
+            line = Vec::new();
         }
     }
     output.finish();
@@ -414,6 +444,17 @@ impl NodeOutput {
                 None
             }
         }
+    }
+
+    /// Takes a line the simulator refuses before parsing it (see [`line_reader`]): the
+    /// node goes deaf for `reason`.
+    pub fn refuse(&mut self, text: &str, reason: String) -> Option<bool> {
+        if self.deaf {
+            self.ignored += 1;
+        } else {
+            self.go_deaf(text, reason);
+        }
+        None
     }
 
     fn go_deaf(&mut self, text: &str, reason: String) {
@@ -475,28 +516,68 @@ fn shorten(text: &str) -> String {
     }
 }
 
-/// Copies stderr into the node's log chunk by chunk, keeping the last lines in memory.
+/// Copies stderr into the node's log chunk by chunk, keeping the last lines in memory, each
+/// cut at [`TAIL_LINE_BYTES`] (the log has them whole).
 fn pump_stderr(node: &str, mut stderr: impl Read, mut log: File, tail: &Tail, echo: bool) {
     let mut chunk = vec![0u8; 1 << 14];
-    let mut partial = Vec::new();
+    let mut line = TailLine::default();
     loop {
         let n = match stderr.read(&mut chunk) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
         let _ = log.write_all(&chunk[..n]);
-        partial.extend_from_slice(&chunk[..n]);
-        while let Some(end) = partial.iter().position(|&b| b == b'\n') {
-            let line = String::from_utf8_lossy(&partial[..end]).into_owned();
+        for finished in line.feed(&chunk[..n]) {
             if echo {
-                eprintln!("{node} | {line}");
+                eprintln!("{node} | {finished}");
             }
-            tail.push(line);
-            partial.drain(..=end);
+            tail.push(finished);
         }
     }
-    if !partial.is_empty() {
-        tail.push(String::from_utf8_lossy(&partial).into_owned());
+    if line.length > 0 {
+        tail.push(line.end_line());
+    }
+}
+
+/// The stderr line being read: its first [`TAIL_LINE_BYTES`] bytes and its full length.
+#[derive(Debug, Default)]
+struct TailLine {
+    kept: Vec<u8>,
+    length: usize,
+}
+
+impl TailLine {
+    /// Takes in a chunk; returns the lines it ended.
+    fn feed(&mut self, mut chunk: &[u8]) -> Vec<String> {
+        let mut finished = Vec::new();
+        while !chunk.is_empty() {
+            let (piece, ended) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(end) => (&chunk[..end], true),
+                None => (chunk, false),
+            };
+            let room = TAIL_LINE_BYTES.saturating_sub(self.kept.len());
+            self.kept.extend_from_slice(&piece[..piece.len().min(room)]);
+            self.length += piece.len();
+            chunk = &chunk[piece.len() + usize::from(ended)..];
+            if ended {
+                finished.push(self.end_line());
+            }
+        }
+        finished
+    }
+
+    /// The line so far, noting what was cut; starts the next one.
+    fn end_line(&mut self) -> String {
+        let mut text = String::from_utf8_lossy(&self.kept).into_owned();
+        if self.length > self.kept.len() {
+            text.push_str(&format!(
+                " [... {} more bytes in the log]",
+                self.length - self.kept.len()
+            ));
+        }
+        self.kept.clear();
+        self.length = 0;
+        text
     }
 }
 
@@ -549,6 +630,28 @@ mod tests {
                 .unwrap_err()
                 .contains("extra")
         );
+    }
+
+    #[test]
+    fn stderr_lines_are_kept_cut_at_their_limit() {
+        let mut line = TailLine::default();
+        assert_eq!(line.feed(b"a\n\nb"), ["a", ""]);
+        let mut long = vec![b'x'; TAIL_LINE_BYTES + 100];
+        long.push(b'\n');
+        // The long line arrives in pieces, as a pipe hands it over.
+        let mut finished = Vec::new();
+        for piece in long.chunks(1000) {
+            finished.extend(line.feed(piece));
+            assert!(line.kept.len() <= TAIL_LINE_BYTES);
+        }
+        assert_eq!(finished.len(), 1);
+        let expected = format!(
+            "b{} [... 101 more bytes in the log]",
+            "x".repeat(TAIL_LINE_BYTES - 1)
+        );
+        assert_eq!(finished[0], expected);
+        assert!(line.feed(b"c").is_empty());
+        assert_eq!(line.end_line(), "c");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One run from start to verdict (spec §7): services → spawn and init every node → setup
 //! clients (broadcast's topology) → main phase (time limit, stagger, nemesis) → for workloads
 //! with a final phase: heal, recovery pause, final operations → teardown → checkers, results,
-//! plots.
+//! plots, the report.
 //!
 //! Times in the history and the journal count from one origin, taken before the first node
 //! starts, so init traffic has small positive times and the main phase starts a little later
@@ -37,12 +37,17 @@ use tokio::time::Instant;
 pub struct Tuning {
     /// The pause between healing and the final operations; Maelstrom's is 10 s.
     pub recovery: Duration,
+    /// Called once the nodes are gone and the history is complete on disk, before it is
+    /// read back for the checkers: `cargo xtask bench memory` reads the peak memory of the
+    /// run itself there, apart from what judging it costs.
+    pub before_checks: Option<fn()>,
 }
 
 impl Default for Tuning {
     fn default() -> Tuning {
         Tuning {
             recovery: Duration::from_secs(10),
+            before_checks: None,
         }
     }
 }
@@ -141,7 +146,10 @@ pub fn execute(
                 async move { net.deliver_on_clock().await }
             })),
         };
-        let recorder = Arc::new(Recorder::new(origin));
+        let recorder = Arc::new(match &dir {
+            Some(dir) => Recorder::create(origin, &dir.file("history.jsonl"))?,
+            None => Recorder::in_memory(origin),
+        });
         let services = services::start(&net, seed);
         progress.phase("starting nodes");
         let cluster = match nodes {
@@ -189,10 +197,7 @@ pub fn execute(
     })?;
     progress.finish();
 
-    let history = recorder.snapshot();
-    if let Some(dir) = &dir {
-        dir.write_history(&history)?;
-    }
+    recorder.finish()?;
     let events = net.journal().finish()?;
     let folder = dir.as_ref().map_or_else(
         || "none (replay the seed to keep one)".to_string(),
@@ -213,6 +218,11 @@ pub fn execute(
         );
     }
 
+    if let Some(hook) = tuning.before_checks {
+        hook();
+    }
+    // The one copy of the history the checkers, plots and workload files share.
+    let history = recorder.history()?;
     let title = format!("{} ({})", request.name, workload.name());
     // Maelstrom's perf checker says whether the plots were drawn; they are drawn either way,
     // and written when the run keeps its folder.
@@ -255,6 +265,14 @@ pub fn execute(
         dir.write_results(&results)?;
         for file in workload.files(&history, &results["workload"]) {
             dir.write_file(&file.path, &file.contents)?;
+        }
+        // The report reads back what was just written; a report that fails costs the page,
+        // not the verdict.
+        if let Err(e) = crate::report::write(&dir.path) {
+            eprintln!(
+                "WARNING: {}: the report could not be written: {e:#}",
+                request.name
+            );
         }
     }
     for (node, reason) in &deaf {

@@ -6,8 +6,6 @@
 //! database and sorts the same way).
 
 use anyhow::Context;
-use checkers::history::Op;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -60,20 +58,6 @@ impl RunDir {
 
     pub fn node_logs(&self) -> PathBuf {
         self.path.join("node-logs")
-    }
-
-    /// Writes the history, one operation per line.
-    pub fn write_history(&self, history: &[Op]) -> anyhow::Result<()> {
-        let path = self.file("history.jsonl");
-        let mut out = BufWriter::new(
-            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
-        );
-        for op in history {
-            serde_json::to_writer(&mut out, op)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()
-            .with_context(|| format!("writing {}", path.display()))
     }
 
     /// Writes `contents` at `relative` inside the run folder, creating its folders.

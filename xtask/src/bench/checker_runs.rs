@@ -1,5 +1,5 @@
-//! What the checker benches share ([`super::linearizability`], [`super::txn`]): each
-//! measurement runs in a child process of the xtask itself (`cargo xtask bench <what> --case
+//! What the checker benches share ([`super::linearizability`], [`super::txn`], and
+//! [`super::memory`] for the simulator): each measurement runs in a child process of the xtask itself (`cargo xtask bench <what> --case
 //! <case>`), so that its peak memory is its own. The child builds its history, then times
 //! the check alone and prints one JSON line of figures, which the parent reads back.
 //!
@@ -70,9 +70,15 @@ pub fn report<F: Serialize>(figures: &F) -> Result<()> {
 
 /// The parent's side: runs `cargo xtask bench <what> --case <case>` and reads its figures.
 pub fn child<F: DeserializeOwned>(what: &str, case: &str) -> Result<F> {
+    child_with(what, case, &[])
+}
+
+/// [`child`] with more options for the child (`--seconds 20`).
+pub fn child_with<F: DeserializeOwned>(what: &str, case: &str, options: &[&str]) -> Result<F> {
     let exe = std::env::current_exe().context("could not find the xtask's own binary")?;
     let output = Command::new(&exe)
         .args(["bench", what, "--case", case])
+        .args(options)
         .output()
         .with_context(|| format!("could not run {}", exe.display()))?;
     if !output.status.success() {

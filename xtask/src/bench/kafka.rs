@@ -11,10 +11,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use checkers::history::Op;
 use checkers::op_latency::ok_latencies;
 use checkers::quantiles::quantile;
@@ -51,7 +50,7 @@ pub struct Run {
 /// Runs each suite `runs` times and prints the figures; fails only if a run was not valid.
 pub fn bench(project: &Project, runs: u32) -> Result<ExitCode> {
     let all = run_suites(project, &SUITES, runs, Seeds::Numbered, |_, outcome| {
-        let history = read_history(&outcome.store.join("history.jsonl"))?;
+        let history = sim::recorder::read_history(&outcome.store.join("history.jsonl"))?;
         let run = Run {
             latency: latencies(&history),
             outcome,
@@ -61,18 +60,6 @@ pub fn bench(project: &Project, runs: u32) -> Result<ExitCode> {
     })?;
     print!("{}", render(&all));
     Ok(exit_code(all.iter().map(|r| &r.outcome)))
-}
-
-fn read_history(path: &Path) -> Result<Vec<Op>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("could not read {}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .map(|(n, line)| {
-            serde_json::from_str(line)
-                .with_context(|| format!("{} line {}: not a history op", path.display(), n + 1))
-        })
-        .collect()
 }
 
 /// The quantiles of the `ok` latencies of each timed operation in `history` (paired by

@@ -14,6 +14,7 @@ mod jobs;
 mod kafka;
 mod lin_kv;
 mod linearizability;
+mod memory;
 mod sim;
 mod suite_runs;
 mod txn;
@@ -52,7 +53,10 @@ pub struct Bench {
     /// The seed of every run (jobs), so both sides run the same operations.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Internal: run one checker measurement of `linearizability` or `txn` in this process
+    /// How long the 3d run of the memory bench lasts, in seconds.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    seconds: u64,
+    /// Internal: run one measurement of `linearizability`, `txn` or `memory` in this process
     /// and print its figures (see `checker_runs`).
     #[arg(long, hide = true)]
     case: Option<String>,
@@ -84,6 +88,9 @@ pub enum What {
     /// The lin-kv checker on generated histories: a 60 s Maelstrom run (target: valid in < 1 s
     /// on one core) and a key too hard to search (target: unknown within its budget).
     Linearizability,
+    /// The simulator's peak memory under a 10 s flood of small and of 100 kB messages, and
+    /// over a 3d run of 120 s (`--seconds`), before and with the checks.
+    Memory,
     /// Elle's list-append and rw-register checkers on generated 60 s, rate-1000 histories:
     /// time and peak memory (target: under 2 s each).
     Txn,
@@ -103,7 +110,15 @@ impl Bench {
             (What::Txn, Some(case)) => {
                 return txn::measure(ValueEnum::from_str(case, false).map_err(anyhow::Error::msg)?)
             }
-            (_, Some(_)) => anyhow::bail!("--case is for the linearizability and txn benches"),
+            (What::Memory, Some(case)) => {
+                return memory::measure(
+                    ValueEnum::from_str(case, false).map_err(anyhow::Error::msg)?,
+                    self.seconds,
+                )
+            }
+            (_, Some(_)) => {
+                anyhow::bail!("--case is for the linearizability, txn and memory benches")
+            }
             (_, None) => {}
         }
         let project = Project::locate()?;
@@ -120,6 +135,7 @@ impl Bench {
             What::Jobs => self.jobs(&project),
             What::LinKv => lin_kv::bench(&project, self.runs.unwrap_or(1)),
             What::Explore => explore::bench(&project, &self.suites, self.runs.unwrap_or(2)),
+            What::Memory => memory::bench(self.seconds),
             What::Linearizability | What::Txn => unreachable!("handled before the build"),
         }
     }

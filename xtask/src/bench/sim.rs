@@ -41,7 +41,7 @@ pub fn bench(project: &Project, runs: u32) -> Result<()> {
     Ok(())
 }
 
-fn which_python() -> Option<std::path::PathBuf> {
+pub(super) fn which_python() -> Option<std::path::PathBuf> {
     std::env::var_os("PATH")?
         .to_str()?
         .split(':')

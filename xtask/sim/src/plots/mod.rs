@@ -48,9 +48,9 @@ fn completions(history: &[Op]) -> Vec<(&str, OpType, f64, f64)> {
     done
 }
 
-/// Partition intervals in seconds: from a `start-partition` to the next `stop-partition`
-/// (a partition still in force at the end runs to the last record).
-fn bands(history: &[Op]) -> Vec<(f64, f64)> {
+/// Partition intervals in seconds, from a `start-partition` to the next `stop-partition` (a
+/// partition still in force at the end runs to the last record); the report shades them too.
+pub(crate) fn bands(history: &[Op]) -> Vec<(f64, f64)> {
     let end = history.last().map_or(0.0, |o| o.time as f64 / 1e9);
     let marks = history.iter().filter(|o| o.process == Process::Nemesis);
     let mut out = Vec::new();

@@ -1,6 +1,7 @@
 //! A minimal SVG chart: axes with round ticks (linear, or decades on a log scale), dots or
 //! lines per series, shaded x intervals, and a legend. Enough for the run's two plots.
 
+use crate::report::html::escape;
 use std::fmt::Write;
 
 const WIDTH: f64 = 960.0;
@@ -216,12 +217,6 @@ fn number(x: f64) -> String {
     } else {
         format!("{x:.2}").trim_end_matches('0').to_string()
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -55,6 +55,31 @@ fn a_node_that_writes_a_bad_line_goes_deaf_and_is_named() {
 }
 
 #[test]
+fn a_node_that_writes_a_line_longer_than_the_cap_goes_deaf_and_is_named() {
+    let ran = run(
+        "echo_huge_line.py",
+        "-w echo --node-count 1 --time-limit 2 --rate 10",
+        29,
+    );
+    let report = ran.report();
+    let deaf = &report.results["sim"]["deaf-nodes"];
+    let reason = deaf["n0"]
+        .as_str()
+        .unwrap_or_else(|| panic!("n0 should be deaf: {deaf}"));
+    let limit = sim::line_reader::MAX_LINE.to_string();
+    assert!(
+        reason.contains("longer than the simulator's limit"),
+        "{reason}"
+    );
+    assert!(reason.contains(&limit), "{reason}");
+    assert!(reason.len() < 1000, "the reason quotes the line shortened");
+    assert_eq!(report.results["stats"]["ok-count"], 2);
+    // The log has the stderr line whole.
+    let log = std::fs::read_to_string(report.store_dir.join("node-logs/n0.log")).unwrap();
+    assert!(log.len() > 17 << 20, "{} bytes", log.len());
+}
+
+#[test]
 fn a_node_that_goes_deaf_during_start_up_is_named() {
     let ran = run(
         "deaf_during_init.py",

@@ -10,6 +10,7 @@
 //! - [`kafka`]: kafka nodes, correct and broken, and the shapes of their histories.
 //! - [`lin_kv`]: the default workload: keyed histories, per-key files, linearizable or not.
 //! - [`txn`]: txn history shapes, and G1a, G1b and G0 caught in broken nodes.
+//! - [`report`]: the run folder's `index.html`, read as text and rendered in headless Chromium.
 
 mod cli;
 mod determinism;
@@ -17,6 +18,7 @@ mod failures;
 mod in_process;
 mod kafka;
 mod lin_kv;
+mod report;
 mod support;
 mod txn;
 mod verdicts;

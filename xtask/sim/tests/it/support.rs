@@ -63,6 +63,7 @@ pub fn run(fixture_name: &str, options: &str, seed: u64) -> Ran {
     };
     let tuning = Tuning {
         recovery: Duration::from_millis(300),
+        ..Tuning::default()
     };
     Ran {
         result: sim::run_with(&request, &tuning),

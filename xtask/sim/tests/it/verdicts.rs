@@ -50,6 +50,11 @@ fn correct_echo_is_valid_and_leaves_a_complete_run_folder() {
         .into_iter()
         .map(|v| serde_json::from_value(v).unwrap())
         .collect();
+    assert_eq!(
+        history.len() as u64,
+        2 * count,
+        "every invocation and completion reached the file"
+    );
     assert!(history.iter().enumerate().all(|(i, op)| op.index == i));
     assert!(history.windows(2).all(|w| w[0].time <= w[1].time));
     assert_eq!(history[0].kind, OpType::Invoke);
