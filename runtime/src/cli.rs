@@ -9,6 +9,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::node::NodeEnv;
 use crate::registry::{self, RegistryError};
 use crate::transport::Transport;
 
@@ -16,6 +17,9 @@ use crate::transport::Transport;
 pub const WORKLOAD_ENV: &str = "GLOMERS_WORKLOAD";
 /// The environment variable that sets the log filter (tracing's `EnvFilter` syntax).
 pub const LOG_ENV: &str = "GLOMERS_LOG";
+/// The environment variable that seeds the node's random numbers (a `u64`); without it the
+/// seed comes from the operating system's entropy, and is logged so a run can be repeated.
+pub const SEED_ENV: &str = "GLOMERS_SEED";
 /// The shared binary's own name; an argv[0] with this name selects nothing.
 const BINARY_NAME: &str = "glomers";
 
@@ -105,7 +109,12 @@ fn run(invocation: Invocation) -> Result<(), String> {
     match invocation {
         Invocation::Run(name) => {
             let workload = registry::lookup(&name).map_err(|e| e.to_string())?;
-            crate::node::run((workload.construct)(), Transport::stdio());
+            let env = node_env(std::env::var(SEED_ENV).ok().as_deref())?;
+            tracing::info!(
+                seed = env.seed,
+                "the node's random numbers follow this seed"
+            );
+            crate::node::run(workload.start, Transport::stdio(), env);
             Ok(())
         }
         Invocation::List { json: false } => {
@@ -131,6 +140,17 @@ fn run(invocation: Invocation) -> Result<(), String> {
     }
 }
 
+/// The node's environment: its seed from `$GLOMERS_SEED` when set, else from entropy.
+fn node_env(seed: Option<&str>) -> Result<NodeEnv, String> {
+    let seed = match seed.map(str::trim).filter(|text| !text.is_empty()) {
+        Some(text) => text.parse().map_err(|e| {
+            format!("{SEED_ENV}={text:?} is not a seed (an integer in 0..2^64): {e}")
+        })?,
+        None => rand::random(),
+    };
+    Ok(NodeEnv { seed })
+}
+
 fn help(workloads: &[&registry::Workload]) -> String {
     let mut text = String::from(
         "Runs one Maelstrom node on stdin/stdout.\n\n\
@@ -140,7 +160,8 @@ fn help(workloads: &[&registry::Workload]) -> String {
          \x20      cargo run -p <crate> [-- <w>] a workload crate's own node; <w> picks one of\n\
          \x20                                    its workloads when it registers several\n\
          \x20      glomers --list [--json]       list workloads (and their suites)\n\n\
-         Logs go to stderr; raise them with GLOMERS_LOG=debug.\n\nworkloads:\n",
+         Logs go to stderr; raise them with GLOMERS_LOG=debug. GLOMERS_SEED=<u64> fixes\n\
+         the node's random numbers (by default they are seeded from entropy).\n\nworkloads:\n",
     );
     for workload in workloads {
         text.push_str(&format!("  {:<20} {}\n", workload.name, workload.summary));
@@ -154,6 +175,14 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_seed_comes_from_the_environment_and_a_bad_one_is_refused() {
+        assert_eq!(node_env(Some(" 42 ")), Ok(NodeEnv { seed: 42 }));
+        let err = node_env(Some("-1")).unwrap_err();
+        assert!(err.contains("GLOMERS_SEED=\"-1\" is not a seed"), "{err}");
+        assert!(node_env(None).is_ok() && node_env(Some("")).is_ok());
     }
 
     /// What the shared binary links, in these tests.

@@ -1,21 +1,32 @@
 //! `Ctx`: everything a handler may do to the world. It knows the node's identity, sends
 //! messages and replies, makes RPCs that wait for their reply until a deadline (optionally
-//! retrying), runs timers and background tasks, and hands out service clients. It is cheap
-//! to clone: clones share one node.
+//! retrying), runs timers and background tasks, tells the time, draws random numbers, and
+//! hands out service clients. It is cheap to clone: clones share one node.
+//!
+//! Time and randomness come only from here, so the same handler runs on the stdio binary and
+//! in a simulated cluster. The clock is the one of the tokio runtime the node runs on: the
+//! wall clock normally, a virtual clock that jumps from timer to timer when that runtime's
+//! clock is paused (`start_paused`). The random numbers come from the node's own generator,
+//! seeded by whoever launched the node ([`crate::NodeEnv`]).
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use rand::distributions::uniform::{SampleRange, SampleUniform};
+use rand::rngs::StdRng;
+use rand::Rng;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::error::{Error, RpcError};
 use crate::in_flight::InFlight;
 use crate::protocol::{render, ErrorPayload, Message};
+use crate::random::NodeRng;
 use crate::retry::RetryPolicy;
 use crate::services::{Kv, Tso};
 use crate::transport::Outbox;
@@ -36,20 +47,28 @@ struct Shared {
     tasks: TaskTracker,
     /// Cancelled when input ends: waiting RPCs give up, timers and background tasks stop.
     shutdown: CancellationToken,
+    rng: NodeRng,
 }
 
 impl Ctx {
     /// A node `node_id` of the cluster `node_ids`. An `init` whose list leaves this node out
     /// (or is empty) gets it appended: every workload may then rely on the node being one of
     /// [`Ctx::node_ids`], e.g. to pick an owner among them, instead of panicking on a list
-    /// Maelstrom never sends.
-    pub(crate) fn new(node_id: String, mut node_ids: Vec<String>, outbox: Arc<Outbox>) -> Ctx {
+    /// Maelstrom never sends. Its random numbers follow from `seed` and `node_id`.
+    pub(crate) fn new(
+        node_id: String,
+        mut node_ids: Vec<String>,
+        outbox: Arc<Outbox>,
+        seed: u64,
+    ) -> Ctx {
         if !node_ids.contains(&node_id) {
             tracing::warn!(%node_id, ?node_ids, "init does not list this node; adding it");
             node_ids.push(node_id.clone());
         }
+        let rng = NodeRng::new(seed, &node_id);
         Ctx {
             shared: Arc::new(Shared {
+                rng,
                 node_id,
                 node_ids,
                 next_msg_id: AtomicU64::new(1),
@@ -120,7 +139,7 @@ impl Ctx {
         request: &Message,
         payload: &P,
     ) -> Result<(), Error> {
-        if client_gave_up(&request.src, request.received) {
+        if client_gave_up(&request.src, request.received, self.now()) {
             return Ok(());
         }
         let line = render(
@@ -168,9 +187,12 @@ impl Ctx {
             }
         })?;
         self.write(line).map_err(|_| RpcError::Shutdown)?;
+        // `biased`: the branches are polled in this order, not at random, so a run on a
+        // virtual clock is replayable; a reply that is there wins over a deadline just passed.
         let reply = tokio::select! {
+            biased;
             reply = &mut pending.reply => reply.map_err(|_| RpcError::Shutdown)?,
-            () = tokio::time::sleep(timeout) => {
+            () = self.sleep(timeout) => {
                 return Err(RpcError::Timeout { dest: dest.to_owned(), after: timeout });
             }
             () = self.shared.shutdown.cancelled() => return Err(RpcError::Shutdown),
@@ -192,10 +214,7 @@ impl Ctx {
         timeout: Duration,
     ) -> Result<R, RpcError> {
         let reply = self.rpc(dest, payload, timeout).await?;
-        reply.payload().map_err(|e| RpcError::BadReply {
-            dest: dest.to_owned(),
-            reason: e.text,
-        })
+        decode_reply(dest, &reply)
     }
 
     /// [`Ctx::rpc`] repeated while [`RetryPolicy::should_retry`] allows, at most
@@ -211,10 +230,11 @@ impl Ctx {
         loop {
             match self.rpc(dest, payload, policy.timeout).await {
                 Err(err) if attempt < policy.attempts && RetryPolicy::should_retry(&err) => {
-                    let pause = policy.pause_after(attempt, &mut rand::thread_rng());
+                    let pause = self.random(|rng| policy.pause_after(attempt, rng));
                     tracing::debug!(%dest, attempt, ?pause, "retrying after {err}");
                     tokio::select! {
-                        () = tokio::time::sleep(pause) => {}
+                        biased;
+                        () = self.sleep(pause) => {}
                         () = self.shared.shutdown.cancelled() => return Err(RpcError::Shutdown),
                     }
                     attempt += 1;
@@ -222,6 +242,54 @@ impl Ctx {
                 result => return result,
             }
         }
+    }
+
+    /// [`Ctx::rpc_with_retry`], decoding the reply's payload as `R`. A reply that does not
+    /// decode is [`RpcError::BadReply`] and is not retried: the request was answered.
+    pub async fn call_with_retry<P: Serialize + ?Sized, R: DeserializeOwned>(
+        &self,
+        dest: &str,
+        payload: &P,
+        policy: &RetryPolicy,
+    ) -> Result<R, RpcError> {
+        let reply = self.rpc_with_retry(dest, payload, policy).await?;
+        decode_reply(dest, &reply)
+    }
+
+    /// The node's clock: now.
+    pub fn now(&self) -> Instant {
+        now()
+    }
+
+    /// Waits `duration` on the node's clock.
+    pub async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+
+    /// Waits until `deadline` on the node's clock (at once if it has passed).
+    pub async fn sleep_until(&self, deadline: Instant) {
+        tokio::time::sleep_until(deadline).await;
+    }
+
+    /// Runs `work` until it ends or `duration` has passed; `None` when time ran out first.
+    pub async fn timeout<F: Future>(&self, duration: Duration, work: F) -> Option<F::Output> {
+        tokio::time::timeout(duration, work).await.ok()
+    }
+
+    /// Runs `work` until it ends or the clock reaches `deadline`; `None` when time ran out.
+    pub async fn timeout_at<F: Future>(&self, deadline: Instant, work: F) -> Option<F::Output> {
+        tokio::time::timeout_at(deadline, work).await.ok()
+    }
+
+    /// Runs `draw` on this node's random number generator, e.g.
+    /// `ctx.random(|rng| policy.pause_after(attempt, rng))`.
+    pub fn random<T>(&self, draw: impl FnOnce(&mut StdRng) -> T) -> T {
+        self.shared.rng.with(draw)
+    }
+
+    /// A number drawn uniformly from `range`, e.g. `ctx.random_range(0..100)`.
+    pub fn random_range<T: SampleUniform, R: SampleRange<T>>(&self, range: R) -> T {
+        self.random(|rng| rng.gen_range(range))
     }
 
     /// Runs `work` in the background until it ends or the node shuts down. A panic in it is
@@ -233,6 +301,7 @@ impl Ctx {
         let shutdown = self.shared.shutdown.clone();
         self.shared.tasks.spawn(async move {
             tokio::select! {
+                biased;
                 () = logging_panics(work, "background task") => {}
                 () = shutdown.cancelled() => {}
             }
@@ -248,8 +317,7 @@ impl Ctx {
     {
         let ctx = self.clone();
         self.spawn(async move {
-            let mut interval =
-                tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            let mut interval = tokio::time::interval_at(ctx.now() + period, period);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 interval.tick().await;
@@ -264,8 +332,9 @@ impl Ctx {
     where
         F: Future<Output = ()> + Send + 'static,
     {
+        let ctx = self.clone();
         self.spawn(async move {
-            tokio::time::sleep(delay).await;
+            ctx.sleep(delay).await;
             work.await;
         });
     }
@@ -322,10 +391,24 @@ impl Ctx {
 /// for the rest of the test; dropping it loses nothing, since nobody waits for it.
 pub const CLIENT_PATIENCE: Duration = Duration::from_millis(4900);
 
-/// True (and logged) when `dest` is a Maelstrom client that stopped waiting for a reply to a
-/// request received at `received`.
-pub(crate) fn client_gave_up(dest: &str, received: std::time::Instant) -> bool {
-    let waited = received.elapsed();
+/// The node's clock, read by [`Ctx::now`] and, before a node has a `Ctx`, by the event loop:
+/// the one place in node code that reads the time.
+pub(crate) fn now() -> Instant {
+    Instant::now()
+}
+
+/// Decodes an RPC's reply as `R`; a reply of another shape is [`RpcError::BadReply`].
+fn decode_reply<R: DeserializeOwned>(dest: &str, reply: &Message) -> Result<R, RpcError> {
+    reply.payload().map_err(|e| RpcError::BadReply {
+        dest: dest.to_owned(),
+        reason: e.text,
+    })
+}
+
+/// True (and logged) when `dest` is a Maelstrom client that, at `now`, has stopped waiting
+/// for a reply to a request received at `received`.
+pub(crate) fn client_gave_up(dest: &str, received: Instant, now: Instant) -> bool {
+    let waited = now.saturating_duration_since(received);
     let gave_up = dest.starts_with('c') && waited > CLIENT_PATIENCE;
     if gave_up {
         tracing::warn!(%dest, ?waited, "dropped a reply the client stopped waiting for");
@@ -352,16 +435,16 @@ impl std::fmt::Debug for Ctx {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
     #[test]
     fn only_clients_past_their_timeout_lose_their_reply() {
-        let long_ago = Instant::now() - Duration::from_secs(6);
-        assert!(client_gave_up("c7", long_ago));
+        let received = Instant::now();
+        let later = received + Duration::from_secs(6);
+        assert!(client_gave_up("c7", received, later));
         assert!(
-            !client_gave_up("n1", long_ago),
+            !client_gave_up("n1", received, later),
             "peers have no client timeout"
         );
-        assert!(!client_gave_up("c7", Instant::now()));
+        assert!(!client_gave_up("c7", received, received));
     }
 }

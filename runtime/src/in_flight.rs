@@ -76,7 +76,7 @@ mod tests {
     fn reply_to(id: u64) -> Message {
         let line =
             format!(r#"{{"src":"n1","dest":"n0","body":{{"type":"ok","in_reply_to":{id}}}}}"#);
-        Message::parse(&line).unwrap()
+        Message::parse(&line, tokio::time::Instant::now()).unwrap()
     }
 
     #[test]
@@ -102,9 +102,11 @@ mod tests {
     #[test]
     fn messages_without_in_reply_to_are_not_replies() {
         let table = Arc::new(InFlight::default());
-        let request =
-            Message::parse(r#"{"src":"c1","dest":"n0","body":{"type":"read","msg_id":1}}"#)
-                .unwrap();
+        let request = Message::parse(
+            r#"{"src":"c1","dest":"n0","body":{"type":"read","msg_id":1}}"#,
+            tokio::time::Instant::now(),
+        )
+        .unwrap();
         assert!(table.complete(request).is_some());
     }
 }

@@ -7,14 +7,15 @@
 //!
 //! - [`protocol`]: the wire format; the only module that knows Maelstrom's field names.
 //! - [`error`]: error codes, handler errors and RPC errors.
-//! - [`handler`]: the trait a workload implements.
-//! - [`ctx`]: what a handler can do.
+//! - [`handler`]: the traits a workload implements: built at `init`, then one message at a time.
+//! - [`ctx`]: what a handler can do, time and randomness included.
+//! - `random`: the node's seeded random number generator.
 //! - `in_flight`: RPCs waiting for their reply.
 //! - [`lock`]: taking a mutex so that a panic in one request cannot poison later ones.
 //! - [`retry`]: the pacing of retried RPCs.
 //! - [`services`]: clients of `lin-kv`, `seq-kv`, `lww-kv` and `lin-tso`.
-//! - [`transport`]: stdin/stdout threads, or in-memory queues for tests.
-//! - `node`: the event loop that ties a handler to a transport.
+//! - [`transport`]: stdin/stdout threads, or in-memory queues for tests and in-process clusters.
+//! - [`node`]: the event loop that ties a handler to a transport ([`serve`], [`run`]).
 //! - [`registry`]: the link-time workload registry.
 //! - [`suite`]: the Maelstrom tests a workload declares.
 //! - [`batcher`]: per-peer batching of values with acknowledgements (gossip building block).
@@ -35,9 +36,10 @@ pub mod handler;
 mod in_flight;
 pub mod lock;
 mod logging;
-mod node;
+pub mod node;
 pub mod protocol;
 pub mod raft;
+mod random;
 pub mod registry;
 pub mod retry;
 pub mod services;
@@ -47,12 +49,12 @@ pub mod topology;
 pub mod transport;
 pub mod txn;
 
-pub use cli::{main, select, Invocation, LOG_ENV, WORKLOAD_ENV};
+pub use cli::{main, select, Invocation, LOG_ENV, SEED_ENV, WORKLOAD_ENV};
 pub use ctx::Ctx;
 pub use error::{Error, ErrorCode, RpcError};
-pub use handler::{construct, Handler};
+pub use handler::{start, Handler, Start};
 pub use lock::lock;
-pub use node::run;
+pub use node::{run, serve, NodeEnv};
 pub use protocol::Message;
 pub use registry::Workload;
 pub use retry::RetryPolicy;

@@ -2,6 +2,9 @@
 //! RPC or a handler task. Nothing a peer sends can stop the loop: a malformed line is
 //! logged and skipped, a handler's error or panic is answered with an error reply, and the
 //! loop ends only when input ends, after letting in-flight work finish.
+//!
+//! [`serve`] is the loop itself, on whatever tokio runtime the caller runs it (an in-process
+//! cluster runs many in one); [`run`] gives it a runtime of its own, for the stdio binary.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -35,46 +38,71 @@ enum InitReply {
     InitOk,
 }
 
-/// Runs `handler` as a node over `transport` until its input ends.
-pub fn run(handler: Box<dyn Handler>, transport: Transport) {
+/// What the launcher of a node decides for it, beside its transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeEnv {
+    /// Seeds the node's random numbers, together with its node id ([`Ctx::random`]).
+    pub seed: u64,
+}
+
+/// Runs the handler that `start` builds at `init` as a node over `transport` until its
+/// input ends, on a tokio runtime of its own: the stdio binary's entry.
+pub fn run(start: impl Fn(&Ctx) -> Box<dyn Handler>, transport: Transport, env: NodeEnv) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .expect("cannot start the node's tokio runtime");
-    runtime.block_on(serve(Arc::from(handler), transport));
+    runtime.block_on(serve(start, transport, env));
 }
 
-async fn serve(handler: Arc<dyn Handler>, mut transport: Transport) {
-    tokio::spawn(Arc::clone(&transport.outbox).run_flusher());
-    let mut node: Option<Ctx> = None;
+/// A node before and after `init`.
+enum Node {
+    Waiting,
+    Running { ctx: Ctx, handler: Arc<dyn Handler> },
+}
+
+/// Runs a node over `transport` until its input ends, on the caller's tokio runtime: the
+/// handler is built by `start` right after `init`. Several nodes may run this way in one
+/// current-thread runtime, each over its own transport; with that runtime's clock paused,
+/// every node's time is virtual.
+pub async fn serve(
+    start: impl Fn(&Ctx) -> Box<dyn Handler>,
+    mut transport: Transport,
+    env: NodeEnv,
+) {
+    let flusher = tokio::spawn(Arc::clone(&transport.outbox).run_flusher());
+    let mut node = Node::Waiting;
     while let Some(batch) = transport.inbound.recv().await {
         for line in batch {
-            node = handle_line(&handler, &transport, node, &line);
+            node = handle_line(&start, &transport, env, node, &line);
         }
     }
-    if let Some(ctx) = node {
+    if let Node::Running { ctx, .. } = node {
         ctx.begin_shutdown();
         ctx.tasks().close();
-        if tokio::time::timeout(DRAIN_TIMEOUT, ctx.tasks().wait())
+        if ctx
+            .timeout(DRAIN_TIMEOUT, ctx.tasks().wait())
             .await
-            .is_err()
+            .is_none()
         {
             tracing::warn!(
                 "in-flight work did not finish within {DRAIN_TIMEOUT:?} of end of input"
             );
         }
     }
+    flusher.abort();
     transport.finish();
 }
 
-/// Handles one input line; returns the node's context once it is initialised.
+/// Handles one input line; returns the node as it is afterwards.
 fn handle_line(
-    handler: &Arc<dyn Handler>,
+    start: &impl Fn(&Ctx) -> Box<dyn Handler>,
     transport: &Transport,
-    node: Option<Ctx>,
+    env: NodeEnv,
+    node: Node,
     line: &str,
-) -> Option<Ctx> {
-    let msg = match Message::parse(line) {
+) -> Node {
+    let msg = match Message::parse(line, crate::ctx::now()) {
         Ok(msg) => msg,
         Err(reason) => {
             let shown: String = line.chars().take(LOGGED_LINE_CHARS).collect();
@@ -82,9 +110,9 @@ fn handle_line(
             return node;
         }
     };
-    let Some(ctx) = node else {
+    let Node::Running { ctx, handler } = node else {
         if msg.kind == "init" {
-            return initialise(handler, transport, &msg);
+            return initialise(start, transport, env, &msg);
         }
         tracing::warn!(src = %msg.src, kind = %msg.kind, "message before init");
         answer_error(
@@ -92,7 +120,7 @@ fn handle_line(
             &msg,
             &Error::unavailable("node is not initialised yet"),
         );
-        return None;
+        return Node::Waiting;
     };
     if msg.kind == "init" {
         tracing::warn!(src = %msg.src, "init received twice; answering it again");
@@ -102,30 +130,50 @@ fn handle_line(
             tracing::debug!(src = %orphan.src, in_reply_to = ?orphan.in_reply_to, "dropped a reply nobody waits for");
         }
     } else {
-        dispatch(handler, &ctx, msg);
+        dispatch(&handler, &ctx, msg);
     }
-    Some(ctx)
+    Node::Running { ctx, handler }
 }
 
-fn initialise(handler: &Arc<dyn Handler>, transport: &Transport, msg: &Message) -> Option<Ctx> {
+/// Answers `init` and builds the handler; a node whose handler cannot be built stays
+/// uninitialised (and says why).
+fn initialise(
+    start: &impl Fn(&Ctx) -> Box<dyn Handler>,
+    transport: &Transport,
+    env: NodeEnv,
+    msg: &Message,
+) -> Node {
     let init: Init = match msg.payload() {
         Ok(init) => init,
         Err(error) => {
             tracing::error!("unusable init message: {}", error.text);
             answer_error(transport, msg, &error);
-            return None;
+            return Node::Waiting;
         }
     };
     tracing::info!(node_id = %init.node_id, nodes = init.node_ids.len(), "initialised");
-    let ctx = Ctx::new(init.node_id, init.node_ids, Arc::clone(&transport.outbox));
-    if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(|| handler.on_init(&ctx))) {
-        let error = Error::crash(format!("on_init panicked: {}", panic_text(&panic)));
-        tracing::error!("{}", error.text);
-        answer_error(transport, msg, &error);
-        return None;
-    }
+    let ctx = Ctx::new(
+        init.node_id,
+        init.node_ids,
+        Arc::clone(&transport.outbox),
+        env.seed,
+    );
+    let handler = match std::panic::catch_unwind(AssertUnwindSafe(|| start(&ctx))) {
+        Ok(handler) => Arc::from(handler),
+        Err(panic) => {
+            let error = Error::crash(format!(
+                "starting the handler panicked: {}",
+                panic_text(&panic)
+            ));
+            tracing::error!("{}", error.text);
+            // Timers the half-built handler started must not outlive it.
+            ctx.begin_shutdown();
+            answer_error(transport, msg, &error);
+            return Node::Waiting;
+        }
+    };
     reply_or_log(ctx.reply(msg, &InitReply::InitOk));
-    Some(ctx)
+    Node::Running { ctx, handler }
 }
 
 fn dispatch(handler: &Arc<dyn Handler>, ctx: &Ctx, msg: Message) {
@@ -144,7 +192,7 @@ fn dispatch(handler: &Arc<dyn Handler>, ctx: &Ctx, msg: Message) {
             Err(panic) => Error::crash(format!("handler panicked: {}", panic_text(&panic))),
         };
         tracing::warn!(%src, %kind, "request failed: {error}");
-        if msg_id.is_some() && !crate::ctx::client_gave_up(&src, received) {
+        if msg_id.is_some() && !crate::ctx::client_gave_up(&src, received, ctx.now()) {
             reply_or_log(ctx.reply_error(&src, msg_id, &error));
         }
     });

@@ -6,11 +6,10 @@
 //! answers). Everything else in the body is the workload's payload, which handlers read as a
 //! typed serde enum (`#[serde(tag = "type", rename_all = "snake_case")]`) or as raw JSON.
 
-use std::time::Instant;
-
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tokio::time::Instant;
 
 use crate::error::{Error, ErrorCode};
 
@@ -25,7 +24,8 @@ pub struct Message {
     pub in_reply_to: Option<u64>,
     /// The whole body, reserved fields included.
     pub body: Value,
-    /// When the node read the message: a client stops waiting for its reply 5 s later.
+    /// When the node read the message, on the node's clock: a client stops waiting for its
+    /// reply 5 s later.
     pub received: Instant,
 }
 
@@ -37,8 +37,9 @@ struct WireEnvelope {
 }
 
 impl Message {
-    /// Parses one protocol line. The error says what is wrong, for the node's log.
-    pub fn parse(line: &str) -> Result<Message, String> {
+    /// Parses one protocol line, read at `received`. The error says what is wrong, for the
+    /// node's log.
+    pub fn parse(line: &str, received: Instant) -> Result<Message, String> {
         let envelope: WireEnvelope =
             serde_json::from_str(line).map_err(|e| format!("not a Maelstrom message: {e}"))?;
         let Value::Object(fields) = &envelope.body else {
@@ -66,7 +67,7 @@ impl Message {
             msg_id,
             in_reply_to,
             body: envelope.body,
-            received: Instant::now(),
+            received,
         })
     }
 
@@ -196,7 +197,7 @@ mod tests {
     fn parses_delivered_messages_and_ignores_unknown_top_level_keys() {
         let line =
             r#"{"id":2,"src":"c2","dest":"n0","body":{"echo":"hi","type":"echo","msg_id":1}}"#;
-        let msg = Message::parse(line).unwrap();
+        let msg = Message::parse(line, Instant::now()).unwrap();
         assert_eq!(
             (msg.src.as_str(), msg.dest.as_str(), msg.kind.as_str()),
             ("c2", "n0", "echo")
@@ -234,23 +235,27 @@ mod tests {
             ),
         ];
         for (line, reason) in cases {
-            let err = Message::parse(line).unwrap_err();
+            let err = Message::parse(line, Instant::now()).unwrap_err();
             assert!(err.contains(reason), "{line}: {err}");
         }
     }
 
     #[test]
     fn unknown_types_are_not_supported_and_bad_fields_are_malformed() {
-        let unknown =
-            Message::parse(r#"{"src":"c1","dest":"n0","body":{"type":"frob","msg_id":1}}"#)
-                .unwrap();
+        let unknown = Message::parse(
+            r#"{"src":"c1","dest":"n0","body":{"type":"frob","msg_id":1}}"#,
+            Instant::now(),
+        )
+        .unwrap();
         assert_eq!(
             unknown.payload::<Payload>().unwrap_err().code,
             ErrorCode::NotSupported
         );
-        let missing =
-            Message::parse(r#"{"src":"c1","dest":"n0","body":{"type":"echo","msg_id":1}}"#)
-                .unwrap();
+        let missing = Message::parse(
+            r#"{"src":"c1","dest":"n0","body":{"type":"echo","msg_id":1}}"#,
+            Instant::now(),
+        )
+        .unwrap();
         assert_eq!(
             missing.payload::<Payload>().unwrap_err().code,
             ErrorCode::MalformedRequest
@@ -288,13 +293,14 @@ mod tests {
 
     #[test]
     fn error_replies_carry_their_code() {
-        let msg = Message::parse(r#"{"src":"lin-kv","dest":"n0","body":{"type":"error","in_reply_to":3,"code":20,"text":"key does not exist"}}"#).unwrap();
+        let msg = Message::parse(r#"{"src":"lin-kv","dest":"n0","body":{"type":"error","in_reply_to":3,"code":20,"text":"key does not exist"}}"#, Instant::now()).unwrap();
         assert_eq!(msg.error().unwrap().code, ErrorCode::KeyDoesNotExist);
-        assert!(
-            Message::parse(r#"{"src":"a","dest":"b","body":{"type":"ok"}}"#)
-                .unwrap()
-                .error()
-                .is_none()
-        );
+        assert!(Message::parse(
+            r#"{"src":"a","dest":"b","body":{"type":"ok"}}"#,
+            Instant::now()
+        )
+        .unwrap()
+        .error()
+        .is_none());
     }
 }

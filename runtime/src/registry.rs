@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use once_cell::sync::Lazy;
 use serde::Serialize;
 
+use crate::ctx::Ctx;
 use crate::handler::Handler;
 use crate::suite::Suite;
 
@@ -18,9 +19,9 @@ pub struct Workload {
     pub name: &'static str,
     /// One line for `glomers --list`.
     pub summary: &'static str,
-    /// Builds a fresh handler for one node process.
+    /// Builds the node's handler once `init` has told it who it is.
     #[serde(skip)]
-    pub construct: fn() -> Box<dyn Handler>,
+    pub start: fn(&Ctx) -> Box<dyn Handler>,
     /// The tests this handler is meant to pass.
     pub suites: &'static [Suite],
 }
@@ -97,7 +98,7 @@ pub fn lookup(name: &str) -> Result<&'static Workload, RegistryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Ctx, Error, Message};
+    use crate::{Error, Message};
 
     struct Silent;
 
@@ -108,7 +109,7 @@ mod tests {
         }
     }
 
-    fn silent() -> Box<dyn Handler> {
+    fn silent(_: &Ctx) -> Box<dyn Handler> {
         Box::new(Silent)
     }
 
@@ -116,7 +117,7 @@ mod tests {
         Workload {
             name,
             summary,
-            construct: silent,
+            start: silent,
             suites: &[],
         }
     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -96,14 +96,7 @@ impl Kv {
     /// Reads `key`.
     pub async fn read<K: Serialize, V: DeserializeOwned>(&self, key: &K) -> Result<V, KvError> {
         let request: KvRequest<'_, K, Value> = KvRequest::Read { key };
-        let reply: ReadOk<V> = self.request(&request).await.and_then(|reply| {
-            reply.payload().map_err(|e| {
-                KvError::Rpc(RpcError::BadReply {
-                    dest: self.service.into(),
-                    reason: e.text,
-                })
-            })
-        })?;
+        let reply: ReadOk<V> = self.request(&request).await?;
         Ok(reply.value)
     }
 
@@ -125,7 +118,7 @@ impl Kv {
         key: &K,
         value: &V,
     ) -> Result<(), KvError> {
-        self.request(&KvRequest::Write { key, value })
+        self.request::<_, _, IgnoredAny>(&KvRequest::Write { key, value })
             .await
             .map(drop)
     }
@@ -139,7 +132,7 @@ impl Kv {
         to: &V,
         create_if_not_exists: bool,
     ) -> Result<(), KvError> {
-        self.request(&KvRequest::Cas {
+        self.request::<_, _, IgnoredAny>(&KvRequest::Cas {
             key,
             from,
             to,
@@ -149,11 +142,13 @@ impl Kv {
         .map(drop)
     }
 
-    async fn request<K: Serialize, V: Serialize>(
+    /// Sends `request` and decodes the reply as `R`, telling the errors callers branch on
+    /// apart from the rest.
+    async fn request<K: Serialize, V: Serialize, R: DeserializeOwned>(
         &self,
         request: &KvRequest<'_, K, V>,
-    ) -> Result<crate::protocol::Message, KvError> {
-        match self.ctx.rpc(self.service, request, self.timeout).await {
+    ) -> Result<R, KvError> {
+        match self.ctx.call(self.service, request, self.timeout).await {
             Ok(reply) => Ok(reply),
             Err(RpcError::Remote { error, .. }) if error.code == ErrorCode::KeyDoesNotExist => {
                 Err(KvError::KeyDoesNotExist)

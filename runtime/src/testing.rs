@@ -12,4 +12,4 @@ mod mesh;
 mod node;
 
 pub use mesh::Mesh;
-pub use node::{TestNode, WAIT};
+pub use node::{TestNode, TEST_SEED, WAIT};

@@ -1,5 +1,8 @@
 //! The seam between a node and the bytes it exchanges: the only code that touches stdin and
-//! stdout. A [`Transport`] is a bounded inbound queue and an [`Outbox`].
+//! stdout. A [`Transport`] is a bounded inbound queue and an [`Outbox`] that hands batches of
+//! lines to a [`Sink`]: the stdout thread, a test's channel ([`Transport::in_memory`]), or
+//! whatever an in-process cluster wires up ([`Transport::with_sink`]), so the same node loop
+//! runs as a process or beside other nodes in one runtime.
 //!
 //! Both directions move lines in batches, because at hundreds of thousands of messages a
 //! second the cost that dominates is waking threads, not parsing. The stdin thread reads
@@ -35,7 +38,51 @@ pub struct Transport {
     writer: Option<JoinHandle<()>>,
 }
 
+/// Where a node's outgoing lines go, a batch at a time.
+pub trait Sink: Send + Sync + 'static {
+    /// Takes one batch of lines, in order. Fails once nobody reads the node's output.
+    fn deliver(&self, batch: Vec<String>) -> Result<(), String>;
+
+    /// Says that nothing follows the batches delivered so far.
+    fn close(&self) {}
+}
+
+/// A bounded queue to a thread (the stdout writer, a test), which it blocks when full: a
+/// slow reader slows the node down. Closing sends the empty batch that ends the writer.
+impl Sink for SyncSender<Vec<String>> {
+    fn deliver(&self, batch: Vec<String>) -> Result<(), String> {
+        self.send(batch)
+            .map_err(|_| "the node's output is closed".to_owned())
+    }
+
+    fn close(&self) {
+        let _ = self.send(Vec::new());
+    }
+}
+
+/// A queue to a task in the node's own runtime (an in-process network). Unbounded, because
+/// blocking the one thread both run on could never end; that task drains it as it goes.
+impl Sink for mpsc::UnboundedSender<Vec<String>> {
+    fn deliver(&self, batch: Vec<String>) -> Result<(), String> {
+        self.send(batch)
+            .map_err(|_| "the node's output is closed".to_owned())
+    }
+}
+
 impl Transport {
+    /// A transport whose output goes to `sink`, and whose input is the returned sender:
+    /// each message is one batch of lines, and dropping the sender ends the node's input
+    /// (EOF on stdin). For running nodes in an in-process cluster.
+    pub fn with_sink(sink: impl Sink) -> (Transport, mpsc::Sender<Vec<String>>) {
+        let (to_node, inbound) = mpsc::channel(QUEUED_BATCHES);
+        let transport = Transport {
+            inbound,
+            outbox: Arc::new(Outbox::new(Box::new(sink))),
+            writer: None,
+        };
+        (transport, to_node)
+    }
+
     /// Reads lines from stdin and writes lines to stdout, each on a thread of its own.
     pub fn stdio() -> Transport {
         let (inbound_tx, inbound) = mpsc::channel(QUEUED_BATCHES);
@@ -64,20 +111,16 @@ impl Transport {
             .expect("cannot start the stdout thread");
         Transport {
             inbound,
-            outbox: Arc::new(Outbox::new(batches)),
+            outbox: Arc::new(Outbox::new(Box::new(batches))),
             writer: Some(writer),
         }
     }
 
-    /// A transport whose other ends belong to the caller, for driving a node in tests.
+    /// A transport whose other ends belong to the caller, for driving a node that runs on a
+    /// thread of its own from a test's thread.
     pub fn in_memory() -> (Transport, MemoryPeer) {
-        let (to_node, inbound) = mpsc::channel(QUEUED_BATCHES);
         let (batches, from_node) = std_mpsc::sync_channel(QUEUED_BATCHES);
-        let transport = Transport {
-            inbound,
-            outbox: Arc::new(Outbox::new(batches)),
-            writer: None,
-        };
+        let (transport, to_node) = Transport::with_sink(batches);
         (
             transport,
             MemoryPeer {
@@ -104,16 +147,16 @@ pub struct Outbox {
     lines: Mutex<Vec<String>>,
     /// Raised when the outbox stops being empty, so the flusher sends it along.
     flush_wanted: Notify,
-    batches: SyncSender<Vec<String>>,
+    sink: Box<dyn Sink>,
     closed: AtomicBool,
 }
 
 impl Outbox {
-    fn new(batches: SyncSender<Vec<String>>) -> Outbox {
+    fn new(sink: Box<dyn Sink>) -> Outbox {
         Outbox {
             lines: Mutex::default(),
             flush_wanted: Notify::new(),
-            batches,
+            sink,
             closed: AtomicBool::new(false),
         }
     }
@@ -132,10 +175,7 @@ impl Outbox {
             (lines.len() >= BATCH_LINES).then(|| std::mem::take(&mut *lines))
         };
         match full_batch {
-            Some(batch) => self
-                .batches
-                .send(batch)
-                .map_err(|_| "the node's output is closed".to_owned()),
+            Some(batch) => self.sink.deliver(batch),
             None => Ok(()),
         }
     }
@@ -143,7 +183,7 @@ impl Outbox {
     /// Hands everything queued to the writer.
     pub(crate) fn flush(&self) {
         let batch = std::mem::take(&mut *self.lock());
-        if !batch.is_empty() && self.batches.send(batch).is_err() {
+        if !batch.is_empty() && self.sink.deliver(batch).is_err() {
             tracing::error!("the node's output is closed; dropped outgoing messages");
         }
     }
@@ -153,7 +193,7 @@ impl Outbox {
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::Relaxed);
         self.flush();
-        let _ = self.batches.send(Vec::new());
+        self.sink.close();
     }
 
     /// The flusher task: whenever lines are queued, lets the current burst of work finish,
@@ -310,7 +350,7 @@ mod tests {
             write_lines(&mut buffer, rx).unwrap();
             buffer
         });
-        let outbox = Outbox::new(tx);
+        let outbox = Outbox::new(Box::new(tx));
         for i in 0..2500 {
             outbox.push(format!("line {i}")).unwrap();
         }

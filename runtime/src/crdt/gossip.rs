@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::time::Instant;
 
 use super::{Crdt, Envelope, Replica};
 use crate::Ctx;
@@ -20,7 +19,7 @@ where
     W: Fn(Envelope<C>) -> P + Send + 'static,
 {
     ctx.every(period, move |ctx| {
-        let due = crate::lock::lock(&replica).due(ctx.peers(), Instant::now());
+        let due = crate::lock::lock(&replica).due(ctx.peers(), ctx.now());
         for (peer, envelope) in due {
             if let Err(err) = ctx.send(&peer, &wrap(envelope)) {
                 tracing::warn!(%peer, "gossip not sent: {err}");

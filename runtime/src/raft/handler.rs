@@ -3,15 +3,13 @@
 //! request through it (at the leader, or forwarded there), so such a workload writes only its
 //! state machine and its timing ([`Replicated`]) and registers `RaftNode<ItsMachine>`.
 
-use std::sync::OnceLock;
-
 use async_trait::async_trait;
 
 use super::replica::StateMachine;
 use super::server::{RaftServer, ServerConfig};
 use crate::ctx::Ctx;
 use crate::error::Error;
-use crate::handler::Handler;
+use crate::handler::{Handler, Start};
 use crate::protocol::Message;
 
 /// A state machine that is a whole workload: it starts empty, and is served with this timing.
@@ -22,38 +20,24 @@ pub trait Replicated: StateMachine + Default {
 /// A node serving the replicated state machine `S`.
 #[derive(Debug)]
 pub struct RaftNode<S: Replicated> {
-    server: OnceLock<RaftServer<S>>,
+    server: RaftServer<S>,
 }
 
-impl<S: Replicated> Default for RaftNode<S> {
-    fn default() -> Self {
+impl<S: Replicated> Start for RaftNode<S> {
+    fn start(ctx: &Ctx) -> Self {
         RaftNode {
-            server: OnceLock::new(),
+            server: RaftServer::start(ctx, S::default(), S::CONFIG),
         }
     }
 }
 
 #[async_trait]
 impl<S: Replicated> Handler for RaftNode<S> {
-    fn on_init(&self, ctx: &Ctx) {
-        if self
-            .server
-            .set(RaftServer::start(ctx, S::default(), S::CONFIG))
-            .is_err()
-        {
-            tracing::error!("initialised twice; keeping the first replica");
-        }
-    }
-
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
-        let server = self
-            .server
-            .get()
-            .ok_or_else(|| Error::unavailable("the replica is not initialised"))?;
         if RaftServer::<S>::PEER_KINDS.contains(&msg.kind.as_str()) {
-            return server.handle_peer(ctx, &msg).await;
+            return self.server.handle_peer(ctx, &msg).await;
         }
-        let reply = server.serve(ctx, msg.payload::<S::Request>()?).await?;
+        let reply = self.server.serve(ctx, msg.payload::<S::Request>()?).await?;
         ctx.reply(&msg, &reply)
     }
 }

@@ -3,17 +3,16 @@
 //! request is served at the leader, or forwarded by a follower to the leader it knows, with
 //! a definite error 11 only when no leader can be reached (nothing was proposed then).
 //!
-//! A workload's handler creates the server in `on_init`, passes it the messages whose type
+//! A workload's handler creates the server when it starts (at `init`), passes it the messages whose type
 //! is in [`RaftServer::PEER_KINDS`], and calls [`RaftServer::serve`] for its own requests.
 //! Server messages per client operation: one forward and its reply for requests that reach
 //! a follower, plus the leader's rounds of AppendEntries (one message and one reply per
 //! follower per round), which gather every proposal and read of a batching gap.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -78,20 +77,17 @@ impl<S: StateMachine> RaftServer<S> {
     pub const PEER_KINDS: [&'static str; 2] = ["raft", "forward"];
 
     /// Starts this node's replica of `machine` and its driver task. Election timeouts are
-    /// seeded by the node id, so nodes draw different ones and a rerun draws the same.
+    /// seeded from the node's generator ([`Ctx::random`]), so nodes draw different ones and
+    /// a run with the same seed draws the same.
     pub fn start(ctx: &Ctx, machine: S, config: ServerConfig) -> RaftServer<S> {
-        let seed = {
-            let mut hasher = DefaultHasher::new();
-            ctx.node_id().hash(&mut hasher);
-            hasher.finish()
-        };
+        let seed = ctx.random(|rng| rng.gen());
         let replica = Replica::new(
             ctx.node_id(),
             ctx.node_ids(),
             machine,
             config.raft,
             seed,
-            Instant::now(),
+            ctx.now(),
         );
         let server = RaftServer {
             shared: Arc::new(Shared {
@@ -118,7 +114,8 @@ impl<S: StateMachine> RaftServer<S> {
                 // that each think the other leads.
                 let answer = match self.submit(ctx, request) {
                     Submitted::Waiting(answer) => {
-                        self.wait(answer, self.shared.config.request_budget).await?
+                        self.wait(ctx, answer, self.shared.config.request_budget)
+                            .await?
                     }
                     Submitted::NotLeader(_) => {
                         return Err(Error::unavailable(format!(
@@ -135,18 +132,18 @@ impl<S: StateMachine> RaftServer<S> {
     /// Serves a client request: at the leader, or forwarded to it.
     pub async fn serve(&self, ctx: &Ctx, request: S::Request) -> Result<S::Reply, Error> {
         let config = self.shared.config;
-        let deadline = Instant::now() + config.request_budget;
+        let deadline = ctx.now() + config.request_budget;
         let mut leaderless_since: Option<Instant> = None;
         loop {
             let leader = match self.submit(ctx, request.clone()) {
                 Submitted::Waiting(answer) => {
                     return self
-                        .wait(answer, deadline.saturating_duration_since(Instant::now()))
+                        .wait(ctx, answer, deadline.saturating_duration_since(ctx.now()))
                         .await
                 }
                 Submitted::NotLeader(leader) => leader,
             };
-            let now = Instant::now();
+            let now = ctx.now();
             match leader {
                 Some(leader) if leader != ctx.node_id() => {
                     leaderless_since = None;
@@ -162,7 +159,7 @@ impl<S: StateMachine> RaftServer<S> {
                         // proposed nothing: look again, while there is time.
                         Err(err)
                             if err.code == ErrorCode::TemporarilyUnavailable
-                                && Instant::now() + LEADER_POLL < deadline => {}
+                                && ctx.now() + LEADER_POLL < deadline => {}
                         answer => return answer,
                     }
                 }
@@ -175,7 +172,7 @@ impl<S: StateMachine> RaftServer<S> {
                     }
                 }
             }
-            tokio::time::sleep(LEADER_POLL).await;
+            ctx.sleep(LEADER_POLL).await;
         }
     }
 
@@ -188,7 +185,7 @@ impl<S: StateMachine> RaftServer<S> {
     /// Feeds the replica one input, sends what it produced and wakes the driver.
     fn input<T>(&self, ctx: &Ctx, feed: impl FnOnce(&mut Replica<S>, Instant) -> T) -> T {
         let mut replica = self.lock();
-        let result = feed(&mut replica, Instant::now());
+        let result = feed(&mut replica, ctx.now());
         for (peer, msg) in replica.pump() {
             if let Err(err) = ctx.send(&peer, &PeerMessage::Raft { msg }) {
                 tracing::warn!(%peer, "cannot send a raft message: {err}");
@@ -204,12 +201,17 @@ impl<S: StateMachine> RaftServer<S> {
     }
 
     /// Waits for a submitted request's answer until `timeout`.
-    async fn wait(&self, answer: Answer<S>, timeout: Duration) -> Result<S::Reply, Error> {
-        match tokio::time::timeout(timeout, answer).await {
-            Ok(Ok(answer)) => answer,
+    async fn wait(
+        &self,
+        ctx: &Ctx,
+        answer: Answer<S>,
+        timeout: Duration,
+    ) -> Result<S::Reply, Error> {
+        match ctx.timeout(timeout, answer).await {
+            Some(Ok(answer)) => answer,
             // The replica dropped the request without deciding it; it may still commit.
-            Ok(Err(_)) => Err(Error::crash("the request was dropped undecided")),
-            Err(_) => Err(Error::new(
+            Some(Err(_)) => Err(Error::crash("the request was dropped undecided")),
+            None => Err(Error::new(
                 ErrorCode::Timeout,
                 "not committed in time; it may still take effect",
             )),
@@ -220,8 +222,11 @@ impl<S: StateMachine> RaftServer<S> {
     async fn drive(self, ctx: Ctx) {
         loop {
             let due = self.lock().next_due();
+            // `biased`: polled in this order, not at random, so a run on a virtual clock is
+            // replayable.
             tokio::select! {
-                () = tokio::time::sleep_until(due) => self.input(&ctx, Replica::tick),
+                biased;
+                () = ctx.sleep_until(due) => self.input(&ctx, Replica::tick),
                 () = self.shared.moved.notified() => {}
             }
         }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::TestNode;
-use crate::Handler;
+use crate::{Ctx, Handler};
 
 /// How long the mesh waits for a node that has nothing to say before asking the next.
 const POLL: Duration = Duration::from_millis(2);
@@ -27,14 +27,15 @@ pub struct Mesh {
 }
 
 impl Mesh {
-    /// Starts `count` nodes running handlers from `make` and initialises them.
-    pub fn start(make: impl Fn() -> Box<dyn Handler>, count: usize) -> Mesh {
+    /// Starts `count` nodes running handlers that `start` builds at `init`, and initialises
+    /// them.
+    pub fn start(start: fn(&Ctx) -> Box<dyn Handler>, count: usize) -> Mesh {
         let ids: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let nodes = ids
             .iter()
             .map(|id| {
-                let node = TestNode::start(make());
+                let node = TestNode::start(start);
                 node.init(id, &refs);
                 node
             })

@@ -6,13 +6,17 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::node::NodeEnv;
 use crate::transport::{MemoryPeer, Transport};
-use crate::Handler;
+use crate::{Ctx, Handler};
 
 /// How long [`TestNode::recv`] waits for a line before declaring the node stuck. Generous,
 /// because the machine running the tests may be busy; a healthy node answers in
 /// milliseconds, so only a failing test ever waits this long.
 pub const WAIT: Duration = Duration::from_secs(10);
+
+/// The seed of every test node's random numbers, so a test draws the same ones each run.
+pub const TEST_SEED: u64 = 0;
 
 /// A node under test. Dropping it ends the node's input and waits for it to exit, so a
 /// handler that panics the node thread fails the test that started it.
@@ -22,11 +26,13 @@ pub struct TestNode {
 }
 
 impl TestNode {
-    /// Starts `handler` on a new thread. The node is not initialised yet: call
-    /// [`TestNode::init`], or send the init message yourself.
-    pub fn start(handler: Box<dyn Handler>) -> TestNode {
+    /// Starts a node on a new thread whose handler `start` builds at `init`, seeded with
+    /// [`TEST_SEED`]. The node is not initialised yet: call [`TestNode::init`], or send the
+    /// init message yourself.
+    pub fn start(start: impl Fn(&Ctx) -> Box<dyn Handler> + Send + 'static) -> TestNode {
         let (transport, peer) = Transport::in_memory();
-        let thread = std::thread::spawn(move || crate::run(handler, transport));
+        let env = NodeEnv { seed: TEST_SEED };
+        let thread = std::thread::spawn(move || crate::run(start, transport, env));
         TestNode {
             peer,
             thread: Some(thread),

@@ -2,6 +2,7 @@
 //! stdin/stdout, and checks the runtime's promises: replies, RPC matching and deadlines,
 //! retries, timers, error replies for failing and panicking handlers, and draining on EOF.
 
+mod in_process;
 mod probe;
 
 use serde_json::{json, Value};
@@ -16,6 +17,10 @@ fn answers_init_then_requests() {
     assert_eq!(reply["body"]["type"], "pong");
     assert_eq!(reply["body"]["in_reply_to"], 7);
     assert_eq!(reply["body"]["node_index"], 1);
+    assert_eq!(
+        reply["body"]["started_as"], "n1",
+        "built from init, knowing its id"
+    );
     node.close();
 }
 
@@ -54,8 +59,8 @@ fn malformed_lines_and_unknown_types_do_not_stop_the_node() {
 #[test]
 fn a_failing_handler_is_answered_with_its_error_and_a_panic_with_crash() {
     let mut node = probe::start();
-    // Two members: a lone node sends timer ticks, which a slow machine could interleave
-    // with the replies this test reads in order.
+    // Two members, so the probe's timer (single-node clusters only) sends no tick in
+    // between: a panic's backtrace can take longer than a tick period on a busy machine.
     node.init("n0", &["n0", "n1"]);
     node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "fail", "msg_id": 4}}));
     let failed = node.recv();

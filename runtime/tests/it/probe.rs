@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use runtime::testing::TestNode;
-use runtime::{async_trait, Ctx, Error, ErrorCode, Handler, Message, RetryPolicy, RpcError};
+use runtime::{async_trait, Ctx, Error, ErrorCode, Handler, Message, RetryPolicy, RpcError, Start};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -29,11 +29,19 @@ enum Request {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Reply {
-    Pong { node_index: usize },
-    Asked { result: Value },
+    Pong {
+        node_index: usize,
+        /// The id the handler was built with, at `init`.
+        started_as: String,
+    },
+    Asked {
+        result: Value,
+    },
     SlowOk,
     Question,
-    Tick { count: u64 },
+    Tick {
+        count: u64,
+    },
     GossipOk,
 }
 
@@ -42,12 +50,12 @@ struct Answer {
     value: Value,
 }
 
-#[derive(Default)]
-struct Probe;
+struct Probe {
+    started_as: String,
+}
 
-#[async_trait]
-impl Handler for Probe {
-    fn on_init(&self, ctx: &Ctx) {
+impl Start for Probe {
+    fn start(ctx: &Ctx) -> Self {
         // Ticks go to a client id only while the node has a single member, so tests with
         // peers see no ticks mixed into their exchanges.
         if ctx.node_ids().len() == 1 {
@@ -61,14 +69,21 @@ impl Handler for Probe {
                 }
             });
         }
+        Probe {
+            started_as: ctx.node_id().to_owned(),
+        }
     }
+}
 
+#[async_trait]
+impl Handler for Probe {
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Request::Ping => ctx.reply(
                 &msg,
                 &Reply::Pong {
                     node_index: ctx.node_index(),
+                    started_as: self.started_as.clone(),
                 },
             ),
             Request::Fail => Err(Error::new(ErrorCode::Abort, "asked to fail")),
@@ -94,8 +109,9 @@ impl Handler for Probe {
                     timeout: Duration::from_millis(200),
                     ..RetryPolicy::default()
                 };
-                let reply = ctx.rpc_with_retry(&peer, &Reply::Question, &policy).await?;
-                let answer: Answer = reply.payload()?;
+                let answer: Answer = ctx
+                    .call_with_retry(&peer, &Reply::Question, &policy)
+                    .await?;
                 ctx.reply(
                     &msg,
                     &Reply::Asked {
@@ -104,7 +120,7 @@ impl Handler for Probe {
                 )
             }
             Request::Slow => {
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                ctx.sleep(Duration::from_millis(100)).await;
                 ctx.reply(&msg, &Reply::SlowOk)
             }
         }
@@ -113,5 +129,5 @@ impl Handler for Probe {
 
 /// A probe node on its own thread behind the in-memory transport, not yet initialised.
 pub fn start() -> TestNode {
-    TestNode::start(Box::new(Probe))
+    TestNode::start(runtime::start::<Probe>)
 }

@@ -67,21 +67,21 @@ pub use node::BroadcastNode;
 pub use state::State;
 pub use tuning::Tuning;
 
-use runtime::{Handler, Workload};
+use runtime::{Ctx, Handler, Workload};
 
-fn quick() -> Box<dyn Handler> {
-    Box::new(BroadcastNode::new(Tuning::QUICK))
+fn quick(ctx: &Ctx) -> Box<dyn Handler> {
+    Box::new(BroadcastNode::start(ctx, Tuning::QUICK))
 }
 
-fn lean() -> Box<dyn Handler> {
-    Box::new(BroadcastNode::new(Tuning::LEAN))
+fn lean(ctx: &Ctx) -> Box<dyn Handler> {
+    Box::new(BroadcastNode::start(ctx, Tuning::LEAN))
 }
 
 runtime::inventory::submit! {
     Workload {
         name: "broadcast",
         summary: "Broadcast over a star with batched, acknowledged gossip (challenges 3a-3d)",
-        construct: quick,
+        start: quick,
         suites: suites::QUICK_SUITES,
     }
 }
@@ -90,7 +90,7 @@ runtime::inventory::submit! {
     Workload {
         name: "broadcast-lean",
         summary: "Broadcast tuned for few messages (challenge 3e)",
-        construct: lean,
+        start: lean,
         suites: suites::LEAN_SUITES,
     }
 }

@@ -2,12 +2,11 @@
 //! that sends whatever batches are due and sleeps until the next one, woken early
 //! whenever a request may have made something due sooner.
 
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use runtime::{async_trait, Ctx, Error, Handler, Message};
 use tokio::sync::Notify;
-use tokio::time::Instant;
 
 use crate::payload::Payload;
 use crate::state::State;
@@ -16,65 +15,53 @@ use crate::tuning::Tuning;
 /// A broadcast node with one of the [`Tuning`] profiles.
 #[derive(Debug)]
 pub struct BroadcastNode {
-    tuning: Tuning,
     shared: Arc<Shared>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
-    /// Set by `init`, before any request is handled.
-    state: OnceLock<Mutex<State>>,
+    state: Mutex<State>,
     /// Raised after every change, so the sender task looks at the outbox again.
     wake: Notify,
 }
 
 impl Shared {
-    fn state(&self) -> Result<MutexGuard<'_, State>, Error> {
-        let state = self
-            .state
-            .get()
-            .ok_or_else(|| Error::unavailable("the node has no state before init"))?;
+    fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves a state that is still a valid set of
         // values and an outbox; carrying on is better than refusing every request.
-        Ok(runtime::lock(state))
+        runtime::lock(&self.state)
     }
 }
 
 impl BroadcastNode {
-    pub fn new(tuning: Tuning) -> BroadcastNode {
-        BroadcastNode {
-            tuning,
-            shared: Arc::default(),
-        }
+    /// The node `ctx` describes, with its sender task running.
+    pub fn start(ctx: &Ctx, tuning: Tuning) -> BroadcastNode {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new(ctx.node_id(), ctx.node_ids(), &tuning)),
+            wake: Notify::new(),
+        });
+        ctx.spawn(send_when_due(Arc::clone(&shared), ctx.clone()));
+        BroadcastNode { shared }
     }
 }
 
 #[async_trait]
 impl Handler for BroadcastNode {
-    fn on_init(&self, ctx: &Ctx) {
-        let state = State::new(ctx.node_id(), ctx.node_ids(), &self.tuning);
-        if self.shared.state.set(Mutex::new(state)).is_err() {
-            tracing::warn!("init seen twice; keeping the first state");
-            return;
-        }
-        ctx.spawn(send_when_due(Arc::clone(&self.shared), ctx.clone()));
-    }
-
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Payload::Broadcast { message } => {
-                self.shared.state()?.broadcast(message, Instant::now());
+                self.shared.state().broadcast(message, ctx.now());
                 self.shared.wake.notify_one();
                 ctx.reply(&msg, &Payload::BroadcastOk)
             }
             Payload::Read => {
-                let messages = self.shared.state()?.read();
+                let messages = self.shared.state().read();
                 ctx.reply(&msg, &Payload::ReadOk { messages })
             }
             Payload::Topology { .. } => ctx.reply(&msg, &Payload::TopologyOk),
             Payload::Gossip(batch) => {
                 ctx.require_peer(&msg)?;
-                self.shared.state()?.gossip(&msg.src, batch, Instant::now());
+                self.shared.state().gossip(&msg.src, batch, ctx.now());
                 self.shared.wake.notify_one();
                 Ok(())
             }
@@ -92,10 +79,10 @@ const MIN_PAUSE: Duration = Duration::from_millis(1);
 /// The sender task: sends what is due, then waits for the next deadline or a wake-up.
 async fn send_when_due(shared: Arc<Shared>, ctx: Ctx) {
     loop {
-        let now = Instant::now();
-        let (batches, next) = match shared.state() {
-            Ok(mut state) => (state.due(now), state.next_due()),
-            Err(_) => return,
+        let now = ctx.now();
+        let (batches, next) = {
+            let mut state = shared.state();
+            (state.due(now), state.next_due())
         };
         for (peer, batch) in batches {
             if let Err(err) = ctx.send(&peer, &Payload::Gossip(batch)) {
@@ -103,8 +90,11 @@ async fn send_when_due(shared: Arc<Shared>, ctx: Ctx) {
             }
         }
         match next {
+            // `biased`: polled in this order, not at random, so a run on a virtual clock is
+            // replayable.
             Some(at) => tokio::select! {
-                () = tokio::time::sleep_until(at.max(now + MIN_PAUSE)) => {}
+                biased;
+                () = ctx.sleep_until(at.max(now + MIN_PAUSE)) => {}
                 () = shared.wake.notified() => {}
             },
             None => shared.wake.notified().await,

@@ -2,7 +2,7 @@
 //! `echo` value. The smallest complete workload, and the template `cargo xtask new` copies:
 //! payload enum, node state, handler, registration with suites.
 
-use runtime::{async_trait, Ctx, Error, Handler, Message, Suite, Workload};
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start, Suite, Workload};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -15,8 +15,14 @@ enum Payload {
 }
 
 /// An echo node keeps no state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EchoNode;
+
+impl Start for EchoNode {
+    fn start(_: &Ctx) -> Self {
+        EchoNode
+    }
+}
 
 #[async_trait]
 impl Handler for EchoNode {
@@ -43,7 +49,7 @@ runtime::inventory::submit! {
     Workload {
         name: "echo",
         summary: "Echoes every request back (challenge 1)",
-        construct: runtime::construct::<EchoNode>,
+        start: runtime::start::<EchoNode>,
         suites: SUITES,
     }
 }

@@ -105,7 +105,7 @@ runtime::inventory::submit! {
     Workload {
         name: "g-counter",
         summary: "Grow-only counter kept in seq-kv, exact under partitions (challenge 4)",
-        construct: runtime::construct::<GCounterNode>,
+        start: runtime::start::<GCounterNode>,
         suites: SUITES,
     }
 }

@@ -4,8 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use runtime::{async_trait, Ctx, Error, Handler, Message};
-use tokio::time::Instant;
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
 use crate::own::OwnTotal;
 use crate::payload::Payload;
@@ -22,7 +21,7 @@ pub const REFRESH_PERIOD: Duration = Duration::from_secs(2);
 pub const ADD_DEADLINE: Duration = Duration::from_secs(4);
 
 /// A g-counter node.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct GCounterNode {
     own: Arc<OwnTotal>,
     view: Arc<View>,
@@ -35,23 +34,31 @@ impl GCounterNode {
     }
 }
 
-#[async_trait]
-impl Handler for GCounterNode {
-    fn on_init(&self, ctx: &Ctx) {
-        let (own, view) = (Arc::clone(&self.own), Arc::clone(&self.view));
+impl Start for GCounterNode {
+    /// A node with nothing counted yet, refreshing its view every [`REFRESH_PERIOD`].
+    fn start(ctx: &Ctx) -> Self {
+        let (own, view) = (Arc::<OwnTotal>::default(), Arc::<View>::default());
+        let node = GCounterNode {
+            own: Arc::clone(&own),
+            view: Arc::clone(&view),
+        };
         ctx.every(REFRESH_PERIOD, move |ctx| {
             let (own, view) = (Arc::clone(&own), Arc::clone(&view));
             async move { view.refresh(&ctx, &own).await }
         });
+        node
     }
+}
 
+#[async_trait]
+impl Handler for GCounterNode {
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Payload::Add { delta } => {
                 // A zero delta changes nothing, so it needs no round trip to seq-kv.
                 if delta > 0 {
                     let target = self.own.accept(delta);
-                    let deadline = Instant::now() + ADD_DEADLINE;
+                    let deadline = ctx.now() + ADD_DEADLINE;
                     self.own.persist(ctx, target, deadline).await?;
                 }
                 ctx.reply(&msg, &Payload::AddOk)

@@ -96,15 +96,15 @@ impl OwnTotal {
                             return Err(err.into());
                         }
                         tracing::debug!("storing this node's total failed: {err}");
-                        tokio::time::sleep_until((Instant::now() + RETRY_PAUSE).min(deadline))
+                        ctx.sleep_until((ctx.now() + RETRY_PAUSE).min(deadline))
                             .await;
                     }
                 }
                 None => {
-                    let _ = tokio::time::timeout_at(deadline, turn_ended).await;
+                    let _ = ctx.timeout_at(deadline, turn_ended).await;
                 }
             }
-            if Instant::now() >= deadline && self.stored() < target {
+            if ctx.now() >= deadline && self.stored() < target {
                 return Err(Error::new(
                     ErrorCode::Timeout,
                     "seq-kv did not confirm the add in time; it may still be counted",

@@ -85,7 +85,7 @@ runtime::inventory::submit! {
     Workload {
         name: "g-set",
         summary: "Grow-only set CRDT with acknowledged delta gossip, under partitions",
-        construct: runtime::construct::<GSetNode>,
+        start: runtime::start::<GSetNode>,
         suites: SUITES,
     }
 }

@@ -4,8 +4,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use runtime::crdt::{gossip_every, GSet, GossipPolicy, Replica};
-use runtime::{async_trait, Ctx, Error, Handler, Message};
-use tokio::time::Instant;
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
 use crate::element::Element;
 use crate::payload::Payload;
@@ -26,31 +25,23 @@ pub struct GSetNode {
     replica: Arc<Mutex<Replica<GSet<Element>>>>,
 }
 
-impl Default for GSetNode {
-    fn default() -> Self {
-        GSetNode {
-            replica: Arc::new(Mutex::new(Replica::new(GOSSIP_POLICY))),
-        }
-    }
-}
-
 impl GSetNode {
     fn lock(&self) -> MutexGuard<'_, Replica<GSet<Element>>> {
         runtime::lock(&self.replica)
     }
 }
 
+impl Start for GSetNode {
+    /// An empty replica, gossiping every [`GOSSIP_PERIOD`].
+    fn start(ctx: &Ctx) -> Self {
+        let replica = Arc::new(Mutex::new(Replica::new(GOSSIP_POLICY)));
+        gossip_every(ctx, Arc::clone(&replica), GOSSIP_PERIOD, Payload::Gossip);
+        GSetNode { replica }
+    }
+}
+
 #[async_trait]
 impl Handler for GSetNode {
-    fn on_init(&self, ctx: &Ctx) {
-        gossip_every(
-            ctx,
-            Arc::clone(&self.replica),
-            GOSSIP_PERIOD,
-            Payload::Gossip,
-        );
-    }
-
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Payload::Add { element } => {
@@ -68,7 +59,7 @@ impl Handler for GSetNode {
             }
             Payload::Gossip(envelope) => {
                 ctx.require_peer(&msg)?;
-                self.lock().receive(&msg.src, envelope, Instant::now());
+                self.lock().receive(&msg.src, envelope, ctx.now());
                 Ok(())
             }
             Payload::AddOk | Payload::ReadOk { .. } => Err(Error::not_supported(format!(

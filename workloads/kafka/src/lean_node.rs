@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use runtime::{async_trait, lock, Ctx, Error, Handler, Message, RetryPolicy};
+use runtime::{async_trait, lock, Ctx, Error, Handler, Message, RetryPolicy, Start};
 use serde_json::Value;
 
 use crate::commits::Commits;
@@ -56,23 +56,31 @@ struct State {
 }
 
 /// A node of the owner-per-key design.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LeanNode {
     state: Arc<Mutex<State>>,
     next_forward_id: AtomicU64,
 }
 
-#[async_trait]
-impl Handler for LeanNode {
-    fn on_init(&self, ctx: &Ctx) {
+impl Start for LeanNode {
+    /// A node holding no log yet, syncing with each peer every [`SYNC_PERIOD`].
+    fn start(ctx: &Ctx) -> Self {
+        let state = Arc::<Mutex<State>>::default();
         for peer in ctx.peers() {
-            let (state, peer) = (self.state.clone(), peer.to_owned());
+            let (state, peer) = (state.clone(), peer.to_owned());
             ctx.every(SYNC_PERIOD, move |ctx| {
                 sync(ctx, state.clone(), peer.clone())
             });
         }
+        LeanNode {
+            state,
+            next_forward_id: AtomicU64::new(0),
+        }
     }
+}
 
+#[async_trait]
+impl Handler for LeanNode {
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         if PeerMessage::KINDS.contains(&msg.kind.as_str()) {
             return self.handle_peer(ctx, &msg);
@@ -129,14 +137,14 @@ impl LeanNode {
             id: self.next_forward_id.fetch_add(1, Ordering::Relaxed),
             have: lock(&self.state).logs.len(&key),
         };
+        // Once the owner has answered, it has appended: a reply that does not decode, or is
+        // not a `forward_ok`, keeps the error indefinite (13, crash).
         let reply = ctx
-            .rpc_with_retry(&owner, &request, &FORWARD_POLICY)
+            .call_with_retry::<_, PeerMessage>(&owner, &request, &FORWARD_POLICY)
             .await?;
-        // Whatever goes wrong from here, the owner has appended: keep the error indefinite.
-        let Ok(PeerMessage::ForwardOk { offset, tail }) = reply.payload::<PeerMessage>() else {
+        let PeerMessage::ForwardOk { offset, tail } = reply else {
             return Err(Error::crash(format!(
-                "unexpected reply to a forward: {}",
-                reply.body
+                "unexpected reply to a forward: {reply:?}"
             )));
         };
         let extended = lock(&self.state)

@@ -51,7 +51,7 @@ runtime::inventory::submit! {
     runtime::Workload {
         name: "kafka",
         summary: "Replicated logs kept in lin-kv, appended by CAS (challenges 5a, 5b)",
-        construct: runtime::construct::<KafkaNode>,
+        start: runtime::start::<KafkaNode>,
         suites: suites::KAFKA,
     }
 }
@@ -60,7 +60,7 @@ runtime::inventory::submit! {
     runtime::Workload {
         name: "kafka-lean",
         summary: "Replicated logs with an owner node per key and batched syncs (challenge 5c)",
-        construct: runtime::construct::<LeanNode>,
+        start: runtime::start::<LeanNode>,
         suites: suites::KAFKA_LEAN,
     }
 }

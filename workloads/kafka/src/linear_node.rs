@@ -7,15 +7,24 @@
 //! report failures, keeping their definiteness.
 
 use futures::future::join_all;
-use runtime::{async_trait, Ctx, Error, Handler, Message};
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
 use crate::kv_log::KvLog;
 use crate::payload::{Offsets, Payload, Polled};
 
 /// A node of the lin-kv design.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KafkaNode {
     store: KvLog,
+}
+
+impl Start for KafkaNode {
+    /// A node that has cached nothing yet.
+    fn start(_: &Ctx) -> Self {
+        KafkaNode {
+            store: KvLog::default(),
+        }
+    }
 }
 
 #[async_trait]

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use runtime::transport::Transport;
-use runtime::Handler;
+use runtime::{Ctx, Handler};
 use serde_json::Value;
 use sim::{RunRequest, Tuning, Validity};
 
@@ -50,12 +50,15 @@ const SCENARIOS: &[Scenario] = &[
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some(AS_NODE) {
-        let handler: Box<dyn Handler> = match args.get(2).map(String::as_str) {
-            Some("kafka") => Box::new(kafka::KafkaNode::default()),
-            Some("kafka-lean") => Box::new(kafka::LeanNode::default()),
+        let start: fn(&Ctx) -> Box<dyn Handler> = match args.get(2).map(String::as_str) {
+            Some("kafka") => runtime::start::<kafka::KafkaNode>,
+            Some("kafka-lean") => runtime::start::<kafka::LeanNode>,
             other => panic!("no kafka handler called {other:?}"),
         };
-        runtime::run(handler, Transport::stdio());
+        let env = runtime::NodeEnv {
+            seed: runtime::testing::TEST_SEED,
+        };
+        runtime::run(start, Transport::stdio(), env);
         return ExitCode::SUCCESS;
     }
     // `cargo test` passes its own flags and filters; scenarios run regardless, but

@@ -31,7 +31,7 @@ runtime::inventory::submit! {
     runtime::Workload {
         name: "lin-kv",
         summary: "Linearizable registers replicated with Raft (Maelstrom's default workload)",
-        construct: runtime::construct::<RaftNode>,
+        start: runtime::start::<RaftNode>,
         suites: suites::RAFT,
     }
 }
@@ -40,7 +40,7 @@ runtime::inventory::submit! {
     runtime::Workload {
         name: "lin-kv-proxy",
         summary: "Every request passed to Maelstrom's lin-kv service (the reference for Raft)",
-        construct: runtime::construct::<ProxyNode>,
+        start: runtime::start::<ProxyNode>,
         suites: suites::PROXY,
     }
 }

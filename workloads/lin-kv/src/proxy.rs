@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use runtime::{async_trait, Ctx, Error, ErrorCode, Handler, KvError, Message};
+use runtime::{async_trait, Ctx, Error, ErrorCode, Handler, KvError, Message, Start};
 use serde_json::Value;
 
 use crate::payload::{Reply, Request};
@@ -18,8 +18,14 @@ use crate::payload::{Reply, Request};
 const SERVICE_TIMEOUT: Duration = Duration::from_millis(900);
 
 /// A node that stores nothing itself.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ProxyNode;
+
+impl Start for ProxyNode {
+    fn start(_: &Ctx) -> Self {
+        ProxyNode
+    }
+}
 
 #[async_trait]
 impl Handler for ProxyNode {

@@ -78,7 +78,7 @@ runtime::inventory::submit! {
     Workload {
         name: "pn-counter",
         summary: "PN-counter CRDT with acknowledged delta gossip, exact under partitions",
-        construct: runtime::construct::<PnCounterNode>,
+        start: runtime::start::<PnCounterNode>,
         suites: SUITES,
     }
 }

@@ -4,8 +4,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use runtime::crdt::{gossip_every, GossipPolicy, PnCounter, Replica};
-use runtime::{async_trait, Ctx, Error, Handler, Message};
-use tokio::time::Instant;
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
 use crate::payload::Payload;
 
@@ -25,31 +24,23 @@ pub struct PnCounterNode {
     replica: Arc<Mutex<Replica<PnCounter>>>,
 }
 
-impl Default for PnCounterNode {
-    fn default() -> Self {
-        PnCounterNode {
-            replica: Arc::new(Mutex::new(Replica::new(GOSSIP_POLICY))),
-        }
-    }
-}
-
 impl PnCounterNode {
     fn lock(&self) -> MutexGuard<'_, Replica<PnCounter>> {
         runtime::lock(&self.replica)
     }
 }
 
+impl Start for PnCounterNode {
+    /// An empty replica, gossiping every [`GOSSIP_PERIOD`].
+    fn start(ctx: &Ctx) -> Self {
+        let replica = Arc::new(Mutex::new(Replica::new(GOSSIP_POLICY)));
+        gossip_every(ctx, Arc::clone(&replica), GOSSIP_PERIOD, Payload::Gossip);
+        PnCounterNode { replica }
+    }
+}
+
 #[async_trait]
 impl Handler for PnCounterNode {
-    fn on_init(&self, ctx: &Ctx) {
-        gossip_every(
-            ctx,
-            Arc::clone(&self.replica),
-            GOSSIP_PERIOD,
-            Payload::Gossip,
-        );
-    }
-
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Payload::Add { delta } => {
@@ -63,7 +54,7 @@ impl Handler for PnCounterNode {
             }
             Payload::Gossip(envelope) => {
                 ctx.require_peer(&msg)?;
-                self.lock().receive(&msg.src, envelope, Instant::now());
+                self.lock().receive(&msg.src, envelope, ctx.now());
                 Ok(())
             }
             Payload::AddOk | Payload::ReadOk { .. } => Err(Error::not_supported(format!(

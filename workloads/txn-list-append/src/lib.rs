@@ -44,7 +44,7 @@ runtime::inventory::submit! {
     runtime::Workload {
         name: "txn-list-append",
         summary: "Strict-serializable list-append transactions replicated with Raft",
-        construct: runtime::construct::<ListAppendNode>,
+        start: runtime::start::<ListAppendNode>,
         suites: suites::SUITES,
     }
 }

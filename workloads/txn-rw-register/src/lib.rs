@@ -166,7 +166,7 @@ runtime::inventory::submit! {
     Workload {
         name: "txn-rw-register",
         summary: "Totally available read-committed transactions over replicated registers (challenges 6a-6c)",
-        construct: runtime::construct::<TxnNode>,
+        start: runtime::start::<TxnNode>,
         suites: SUITES,
     }
 }
@@ -175,7 +175,7 @@ runtime::inventory::submit! {
     Workload {
         name: "txn-rw-register-strict",
         summary: "Strict-serializable register transactions replicated with Raft",
-        construct: runtime::construct::<StrictTxnNode>,
+        start: runtime::start::<StrictTxnNode>,
         suites: strict_suites::SUITES,
     }
 }

@@ -9,10 +9,10 @@
 //! so the next flush sends the same transactions again, until the network heals.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use runtime::{async_trait, Ctx, Error, Handler, Message};
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
 use crate::outbox::Outbox;
 use crate::payload::{Committed, Payload};
@@ -28,11 +28,11 @@ const ACK_TIMEOUT: Duration = Duration::from_millis(500);
 /// partition sends several moderate messages rather than one huge one.
 const BATCH_LIMIT: usize = 1000;
 
-/// The txn-rw-register handler. Its state exists from `init` on, when the node learns its
-/// index (part of every timestamp) and its peers.
-#[derive(Debug, Default)]
+/// The txn-rw-register handler, built at `init`, when the node learns its index (part of
+/// every timestamp) and its peers.
+#[derive(Debug)]
 pub struct TxnNode {
-    replica: OnceLock<Arc<Replica>>,
+    replica: Arc<Replica>,
 }
 
 /// A node's state: its registers, and per peer what that peer has not acknowledged.
@@ -83,17 +83,9 @@ impl Replica {
     }
 }
 
-impl TxnNode {
-    fn replica(&self) -> Result<&Arc<Replica>, Error> {
-        self.replica
-            .get()
-            .ok_or_else(|| Error::unavailable("the node is not initialised yet"))
-    }
-}
-
-#[async_trait]
-impl Handler for TxnNode {
-    fn on_init(&self, ctx: &Ctx) {
+impl Start for TxnNode {
+    /// Empty registers, and a flush timer per peer.
+    fn start(ctx: &Ctx) -> Self {
         let index = u32::try_from(ctx.node_index()).expect("fewer than 2^32 nodes");
         let outboxes = ctx
             .peers()
@@ -110,13 +102,14 @@ impl Handler for TxnNode {
                 async move { replica.flush(&ctx, &peer).await }
             });
         }
-        self.replica
-            .set(replica)
-            .expect("init happens once per node");
+        TxnNode { replica }
     }
+}
 
+#[async_trait]
+impl Handler for TxnNode {
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
-        let replica = self.replica()?;
+        let replica = &self.replica;
         match msg.payload()? {
             Payload::Txn { txn } => {
                 let (txn, committed) = replica.store().execute(txn);

@@ -18,7 +18,10 @@ const SERVE: &str = "serve-txn-rw-register-node";
 
 fn main() {
     if std::env::args().any(|arg| arg == SERVE) {
-        runtime::run(Box::new(TxnNode::default()), Transport::stdio());
+        let env = runtime::NodeEnv {
+            seed: runtime::testing::TEST_SEED,
+        };
+        runtime::run(runtime::start::<TxnNode>, Transport::stdio(), env);
         return;
     }
     read_committed_under_partitions_with_total_availability();

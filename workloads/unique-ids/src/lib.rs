@@ -7,7 +7,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use runtime::{async_trait, Ctx, Error, Handler, Message, Suite, Workload};
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start, Suite, Workload};
 use serde::{Deserialize, Serialize};
 
 /// The messages this workload receives and sends.
@@ -22,6 +22,12 @@ enum Payload {
 #[derive(Debug, Default)]
 pub struct UniqueIdsNode {
     issued: AtomicU64,
+}
+
+impl Start for UniqueIdsNode {
+    fn start(_: &Ctx) -> Self {
+        UniqueIdsNode::default()
+    }
 }
 
 impl UniqueIdsNode {
@@ -80,7 +86,7 @@ runtime::inventory::submit! {
     Workload {
         name: "unique-ids",
         summary: "Globally unique ids without coordination (challenge 2)",
-        construct: runtime::construct::<UniqueIdsNode>,
+        start: runtime::start::<UniqueIdsNode>,
         suites: SUITES,
     }
 }

@@ -77,7 +77,7 @@ const LIBRARY: &str = r#"//! Workload `{name}`: say here what the nodes do, whic
 //! meets it. The shape follows `workloads/echo`: payload enum, node state, handler,
 //! registration with suites.
 
-use runtime::{async_trait, Ctx, Error, Handler, Message, Suite, Workload};
+use runtime::{async_trait, Ctx, Error, Handler, Message, Start, Suite, Workload};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -90,8 +90,16 @@ enum Payload {
 }
 
 /// What one node keeps between messages.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct {Type}Node;
+
+impl Start for {Type}Node {
+    /// Built once `init` has named the node and its peers (`ctx.node_id()`, `ctx.peers()`):
+    /// size the state for the cluster and start timers (`ctx.every`) here.
+    fn start(_: &Ctx) -> Self {
+        {Type}Node
+    }
+}
 
 #[async_trait]
 impl Handler for {Type}Node {
@@ -117,7 +125,7 @@ runtime::inventory::submit! {
     Workload {
         name: "{name}",
         summary: "Say what it does in a few words",
-        construct: runtime::construct::<{Type}Node>,
+        start: runtime::start::<{Type}Node>,
         suites: SUITES,
     }
 }
@@ -153,11 +161,12 @@ mod tests {
         }
         for shape in [
             "#[serde(tag = \"type\", rename_all = \"snake_case\")]",
+            "impl Start for EchoNode {\n",
             "#[async_trait]\nimpl Handler for EchoNode {",
             "match msg.payload()? {",
             "const SUITES: &[Suite] = &[Suite {",
             "runtime::inventory::submit! {\n    Workload {\n        name: \"echo\",",
-            "construct: runtime::construct::<EchoNode>,\n        suites: SUITES,",
+            "start: runtime::start::<EchoNode>,\n        suites: SUITES,",
         ] {
             assert!(
                 echo.contains(shape) && template.contains(shape),

@@ -8,7 +8,7 @@ use serde_json::json;
 
 /// A broadcast node with quick tuning, initialised as `id` of `ids`.
 fn start(id: &str, ids: &[&str]) -> TestNode {
-    let node = TestNode::start(Box::new(BroadcastNode::new(Tuning::QUICK)));
+    let node = TestNode::start(|ctx| Box::new(BroadcastNode::start(ctx, Tuning::QUICK)));
     node.init(id, ids);
     node
 }

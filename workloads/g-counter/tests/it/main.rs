@@ -21,7 +21,7 @@ struct Harness {
 
 impl Harness {
     fn start() -> Harness {
-        let node = TestNode::start(runtime::construct::<GCounterNode>());
+        let node = TestNode::start(runtime::start::<GCounterNode>);
         node.init("n0", &["n0", "n1", "n2"]);
         Harness {
             node,

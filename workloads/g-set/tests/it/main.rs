@@ -19,7 +19,7 @@ fn sorted(value: &Value) -> Vec<i64> {
 
 #[test]
 fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
-    let mut mesh = Mesh::start(runtime::construct::<GSetNode>, 3);
+    let mut mesh = Mesh::start(runtime::start::<GSetNode>, 3);
     mesh.cut();
     for (node, element) in [(0, 0), (1, 1), (2, 2), (0, 3), (1, 1)] {
         let reply = mesh.request(node, json!({"type": "add", "element": element}));
@@ -37,7 +37,7 @@ fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
 
 #[test]
 fn any_json_value_is_an_element() {
-    let mut mesh = Mesh::start(runtime::construct::<GSetNode>, 2);
+    let mut mesh = Mesh::start(runtime::start::<GSetNode>, 2);
     for element in [json!("a"), json!({"k": [1, 2]}), json!(1), json!(1.0)] {
         mesh.request(1, json!({"type": "add", "element": element}));
     }
@@ -47,7 +47,7 @@ fn any_json_value_is_an_element() {
 
 #[test]
 fn a_read_of_an_empty_set_is_an_empty_array() {
-    let mut mesh = Mesh::start(runtime::construct::<GSetNode>, 1);
+    let mut mesh = Mesh::start(runtime::start::<GSetNode>, 1);
     let reply = mesh.request(0, json!({"type": "read"}));
     assert_eq!(
         reply["body"],

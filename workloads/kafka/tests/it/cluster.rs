@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use runtime::testing::TestNode;
-use runtime::Handler;
+use runtime::{Ctx, Handler};
 use serde_json::{json, Value};
 
 /// How long a test waits for a reply before declaring the cluster stuck.
@@ -37,14 +37,15 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// Starts `count` nodes `n0, n1, ...` running handlers from `make`, and initialises them.
-    pub fn start(count: usize, make: fn() -> Box<dyn Handler>) -> Cluster {
+    /// Starts `count` nodes `n0, n1, ...` running handlers that `start` builds at `init`,
+    /// and initialises them.
+    pub fn start(count: usize, start: fn(&Ctx) -> Box<dyn Handler>) -> Cluster {
         let ids: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
         let members = ids
             .iter()
             .map(|id| Member {
                 id: id.clone(),
-                node: TestNode::start(make()),
+                node: TestNode::start(start),
             })
             .collect();
         let mut cluster = Cluster {

@@ -7,7 +7,7 @@ use super::cluster::Cluster;
 use super::{offset, poll, polled, send};
 
 fn cluster() -> Cluster {
-    Cluster::start(2, runtime::construct::<kafka::LeanNode>)
+    Cluster::start(2, runtime::start::<kafka::LeanNode>)
 }
 
 /// A key owned by node `index` of two, and the index of the other node.
@@ -134,7 +134,7 @@ fn a_send_whose_owner_stays_unreachable_fails_indefinitely() {
 fn a_node_with_an_empty_node_list_owns_every_key() {
     // The runtime counts the node in (see the runtime's init tests), so the owner of every
     // key is this node instead of a panic on an empty list.
-    let mut node = runtime::testing::TestNode::start(runtime::construct::<kafka::LeanNode>());
+    let mut node = runtime::testing::TestNode::start(runtime::start::<kafka::LeanNode>);
     node.send(json!({"src": "c0", "dest": "n0", "body": {"type": "init", "node_id": "n0", "node_ids": [], "msg_id": 1}}));
     assert_eq!(node.recv()["body"]["type"], "init_ok");
     for key in ["0", "1", "2", "3"] {
@@ -147,7 +147,7 @@ fn a_node_with_an_empty_node_list_owns_every_key() {
 
 #[test]
 fn a_sync_from_a_client_is_refused_and_not_applied() {
-    let mut node = runtime::testing::TestNode::start(runtime::construct::<kafka::LeanNode>());
+    let mut node = runtime::testing::TestNode::start(runtime::start::<kafka::LeanNode>);
     node.init("n0", &["n0", "n1"]);
     let (key, _) = key_owned_by(1);
     let sync = json!({"type": "sync", "logs": {key.clone(): {"start": 0, "entries": [7]}}, "commits": {}, "msg_id": 2});

@@ -6,7 +6,7 @@ use super::cluster::Cluster;
 use super::{offset, poll, polled, send};
 
 fn cluster(nodes: usize) -> Cluster {
-    Cluster::start(nodes, runtime::construct::<kafka::KafkaNode>)
+    Cluster::start(nodes, runtime::start::<kafka::KafkaNode>)
 }
 
 #[test]

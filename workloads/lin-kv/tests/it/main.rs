@@ -20,7 +20,7 @@ fn settled(mesh: &mut Mesh, at: usize, body: Value) -> Value {
 
 #[test]
 fn requests_at_any_node_see_one_history() {
-    let mut mesh = Mesh::start(runtime::construct::<RaftNode>, 3);
+    let mut mesh = Mesh::start(runtime::start::<RaftNode>, 3);
     let missing = settled(&mut mesh, 0, json!({"type": "read", "key": 1}));
     assert_eq!(missing["code"], 20, "{missing}");
     let written = settled(&mut mesh, 1, json!({"type": "write", "key": 1, "value": 3}));
@@ -51,7 +51,7 @@ fn requests_at_any_node_see_one_history() {
 
 #[test]
 fn a_cut_cluster_refuses_rather_than_answers_wrongly_and_recovers() {
-    let mut mesh = Mesh::start(runtime::construct::<RaftNode>, 3);
+    let mut mesh = Mesh::start(runtime::start::<RaftNode>, 3);
     let written = settled(&mut mesh, 0, json!({"type": "write", "key": 7, "value": 1}));
     assert_eq!(written["type"], "write_ok", "{written}");
     mesh.cut();
@@ -67,7 +67,7 @@ fn a_cut_cluster_refuses_rather_than_answers_wrongly_and_recovers() {
 
 #[test]
 fn peer_messages_from_clients_are_refused() {
-    let mut mesh = Mesh::start(runtime::construct::<RaftNode>, 1);
+    let mut mesh = Mesh::start(runtime::start::<RaftNode>, 1);
     let reply = mesh.request(
         0,
         json!({"type": "forward", "request": {"type": "read", "key": 1}}),

@@ -8,7 +8,7 @@ use serde_json::json;
 
 #[test]
 fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
-    let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 3);
+    let mut mesh = Mesh::start(runtime::start::<PnCounterNode>, 3);
     mesh.cut();
     for (node, delta) in [(0, 4), (1, -5), (2, 3), (0, -1), (1, 0)] {
         let reply = mesh.request(node, json!({"type": "add", "delta": delta}));
@@ -30,7 +30,7 @@ fn adds_stay_available_in_a_partition_and_every_node_converges_after_it() {
 
 #[test]
 fn gossip_carries_acknowledged_deltas_on_the_wire() {
-    let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 2);
+    let mut mesh = Mesh::start(runtime::start::<PnCounterNode>, 2);
     mesh.request(0, json!({"type": "add", "delta": 2}));
     mesh.await_reads(&json!(2));
     assert!(mesh.relayed() >= 1, "the delta travelled as gossip");
@@ -38,7 +38,7 @@ fn gossip_carries_acknowledged_deltas_on_the_wire() {
 
 #[test]
 fn unknown_requests_are_not_supported() {
-    let mut mesh = Mesh::start(runtime::construct::<PnCounterNode>, 1);
+    let mut mesh = Mesh::start(runtime::start::<PnCounterNode>, 1);
     let reply = mesh.request(0, json!({"type": "frobnicate"}));
     assert_eq!(reply["body"]["code"], 10);
     let reply = mesh.request(0, json!({"type": "add", "delta": "x"}));
@@ -47,7 +47,7 @@ fn unknown_requests_are_not_supported() {
 
 #[test]
 fn gossip_from_a_client_is_refused_and_never_counted() {
-    let mut node = runtime::testing::TestNode::start(runtime::construct::<PnCounterNode>());
+    let mut node = runtime::testing::TestNode::start(runtime::start::<PnCounterNode>);
     node.init("n0", &["n0", "n1"]);
     node.send(json!({"src": "c1", "dest": "n0", "body": {"type": "gossip", "seq": 1, "delta": {"inc": {"n1": 1000}}, "msg_id": 2}}));
     assert_eq!(node.recv()["body"]["code"], 10);

@@ -21,7 +21,7 @@ fn settled(mesh: &mut Mesh, at: usize, txn: Value) -> Value {
 }
 
 fn start() -> Mesh {
-    Mesh::start(runtime::construct::<ListAppendNode>, 3)
+    Mesh::start(runtime::start::<ListAppendNode>, 3)
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn a_cut_cluster_refuses_and_after_a_new_election_keeps_both_sides_appends() {
 
 #[test]
 fn malformed_transactions_and_peer_messages_from_clients_are_refused() {
-    let mut mesh = Mesh::start(runtime::construct::<ListAppendNode>, 1);
+    let mut mesh = Mesh::start(runtime::start::<ListAppendNode>, 1);
     let register_write = mesh.request(0, json!({"type": "txn", "txn": [["w", 1, 2]]}));
     assert_eq!(register_write["body"]["code"], 12, "{register_write}");
     let forward = mesh.request(

@@ -28,7 +28,7 @@ impl Cluster {
         let members = ids
             .iter()
             .map(|id| {
-                let node = TestNode::start(Box::new(TxnNode::default()));
+                let node = TestNode::start(runtime::start::<TxnNode>);
                 node.init(id, &refs);
                 Member {
                     id: id.clone(),

@@ -123,8 +123,7 @@ fn concurrent_writes_converge_to_the_same_winner_on_both_nodes() {
 
 #[test]
 fn forged_replication_is_refused_and_never_applied() {
-    let mut node =
-        runtime::testing::TestNode::start(runtime::construct::<txn_rw_register::TxnNode>());
+    let mut node = runtime::testing::TestNode::start(runtime::start::<txn_rw_register::TxnNode>);
     node.init("n0", &["n0", "n1"]);
     let replicate = |ts: u64| json!({"type": "replicate", "txns": [{"ts": [ts, 1], "writes": [[1, 9]]}], "msg_id": 2});
     // From a client: not a peer. From a peer, a clock that would leave none for n0.

@@ -19,7 +19,7 @@ fn settled(mesh: &mut Mesh, at: usize, txn: Value) -> Value {
 
 #[test]
 fn strict_registers_show_one_history_refuse_while_cut_and_continue_after() {
-    let mut mesh = Mesh::start(runtime::construct::<StrictTxnNode>, 3);
+    let mut mesh = Mesh::start(runtime::start::<StrictTxnNode>, 3);
     let first = settled(
         &mut mesh,
         1,
