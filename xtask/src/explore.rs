@@ -119,7 +119,7 @@ impl Explore {
         let minutes = started.elapsed().as_secs_f64() / 60.0;
         let failed: Vec<u64> = ended.iter().filter(|e| !e.valid).map(|e| e.seed).collect();
         println!(
-            "{id}: {} of {} seed(s) valid in {:.1} s, {:.0} seeds/minute with {} job(s)",
+            "{id}: {} of {} seed(s) valid in {:.2} s, {:.0} seeds/minute with {} job(s)",
             ended.len() - failed.len(),
             ended.len(),
             minutes * 60.0,

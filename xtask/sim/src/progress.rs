@@ -14,6 +14,8 @@ pub struct Progress {
     phase: Mutex<String>,
     /// What lines start with when there is no bar: `[3d] `.
     prefix: String,
+    /// Prints nothing at all (the explorer's runs, a thousand a minute).
+    quiet: bool,
 }
 
 impl Progress {
@@ -31,6 +33,15 @@ impl Progress {
             bar,
             phase: Mutex::new(String::new()),
             prefix: format!("[{name}] "),
+            quiet: false,
+        }
+    }
+
+    /// A progress that prints nothing.
+    pub fn quiet(name: &str) -> Progress {
+        Progress {
+            quiet: true,
+            ..Progress::new(false, name)
         }
     }
 
@@ -39,7 +50,8 @@ impl Progress {
         *self.phase.lock().expect("progress lock poisoned") = phase.to_string();
         match &self.bar {
             Some(bar) => bar.set_message(phase.to_string()),
-            None => eprintln!("{}sim: {phase}", self.prefix),
+            None if !self.quiet => eprintln!("{}sim: {phase}", self.prefix),
+            None => {}
         }
     }
 
@@ -55,7 +67,8 @@ impl Progress {
     pub fn println(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => eprintln!("{}{line}", self.prefix),
+            None if !self.quiet => eprintln!("{}{line}", self.prefix),
+            None => {}
         }
     }
 

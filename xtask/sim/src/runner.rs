@@ -91,7 +91,10 @@ pub fn execute(
     };
     let seed = request.seed.or(opts.seed).unwrap_or_else(rng::random_seed);
     let replay = replay_command(&request.args, seed);
-    let progress = Progress::new(request.progress, &request.name);
+    let progress = match nodes {
+        Nodes::Processes => Progress::new(request.progress, &request.name),
+        Nodes::InProcess(_) => Progress::quiet(&request.name),
+    };
     for note in &opts.notes {
         progress.println(&format!("note: {note}"));
     }
