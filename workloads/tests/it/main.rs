@@ -1,9 +1,11 @@
 //! Runs the real `glomers` binary over pipes, as Maelstrom does, and checks what a user of
 //! the binary relies on: workload selection, the protocol exchange, surviving bad input,
 //! exiting cleanly at end of input, and that every workload crate is actually linked; and
-//! that the top-level Makefile's targets name registered suites (`makefile`); and that node code
-//! takes time and randomness from `Ctx` (`node_code`).
+//! that the top-level Makefile's targets name registered suites (`makefile`); that node code
+//! takes time and randomness from `Ctx` (`node_code`); and that the explorer binary replays a
+//! seed exactly (`explore`).
 
+mod explore;
 mod makefile;
 mod node_code;
 
