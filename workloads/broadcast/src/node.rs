@@ -63,7 +63,7 @@ impl Handler for BroadcastNode {
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Payload::Broadcast { message } => {
-                self.shared.state()?.broadcast(message, Instant::now());
+                self.shared.state()?.broadcast(message);
                 self.shared.wake.notify_one();
                 ctx.reply(&msg, &Payload::BroadcastOk)
             }
@@ -94,7 +94,7 @@ async fn send_when_due(shared: Arc<Shared>, ctx: Ctx) {
     loop {
         let now = Instant::now();
         let (batches, next) = match shared.state() {
-            Ok(mut state) => (state.due(now), state.next_due()),
+            Ok(mut state) => (state.due(now), state.next_due(now)),
             Err(_) => return,
         };
         for (peer, batch) in batches {
