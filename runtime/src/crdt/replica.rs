@@ -141,6 +141,7 @@ mod tests {
 
     use super::*;
     use crate::crdt::GSet;
+    use crate::peer_stream::lossy;
 
     const POLICY: StreamPolicy = StreamPolicy {
         min_gap: Duration::ZERO,
@@ -262,6 +263,13 @@ mod tests {
     }
 
     proptest::proptest! {
+        // A fixed seed and no regression files: the same cases on every run.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x6055_1e),
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
         /// Three replicas gossip over links that lose any pattern of messages for a while
         /// (a partition, in both directions, of any shape); once the links are whole again
         /// every replica ends with every element and the links fall silent.
@@ -312,6 +320,76 @@ mod tests {
                 quiet_rounds = if any { 0 } else { quiet_rounds + 1 };
             }
             proptest::prop_assert!(quiet_rounds >= 20, "links must fall silent");
+        }
+    }
+
+    /// A replica as the lossy test network sees it.
+    struct Gossiper {
+        peers: Vec<usize>,
+        replica: Replica<GSet<u32>>,
+    }
+
+    fn name(node: usize) -> String {
+        format!("n{node}")
+    }
+
+    impl lossy::Node for Gossiper {
+        type Data = GSet<u32>;
+
+        fn due(&mut self, now: Instant) -> Vec<(usize, Header, Option<GSet<u32>>)> {
+            let names: Vec<String> = self.peers.iter().map(|&p| name(p)).collect();
+            self.replica
+                .due(names.iter().map(String::as_str), now)
+                .into_iter()
+                .map(|(to, envelope)| {
+                    let to = to[1..].parse().expect("peers are named n<i>");
+                    (to, envelope.header, envelope.delta)
+                })
+                .collect()
+        }
+
+        fn receive(&mut self, from: usize, header: Header, delta: Option<GSet<u32>>, now: Instant) {
+            self.replica
+                .receive(&name(from), Envelope { header, delta }, now);
+        }
+    }
+
+    proptest::proptest! {
+        // A fixed seed and no regression files: the same cases on every run.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x6055_1f),
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Three replicas gossip every 250 ms over links that drop, duplicate and reorder
+        /// their first messages; every replica ends with every element, and then nothing
+        /// is due at all: no delta, no acknowledgement.
+        #[test]
+        fn replicas_converge_despite_loss_duplication_and_reordering(
+            adds in proptest::collection::vec((0..3usize, 0..50u32), 0..30),
+            fates in lossy::fates(200),
+        ) {
+            let mut nodes: Vec<Gossiper> = (0..3)
+                .map(|me| Gossiper {
+                    peers: (0..3).filter(|&p| p != me).collect(),
+                    replica: Replica::new(POLICY),
+                })
+                .collect();
+            let mut end = Instant::now();
+            lossy::run(&mut nodes, &fates, 160, Duration::from_millis(250), |round, nodes, now| {
+                if let Some(&(r, element)) = adds.get(round as usize) {
+                    nodes[r].replica.update(|s| s.insert(element));
+                }
+                end = now;
+            });
+            let all: GSet<u32> = adds.iter().map(|&(_, e)| e).collect();
+            for node in &mut nodes {
+                proptest::prop_assert_eq!(node.replica.state(), &all);
+                let quiet = lossy::Node::due(node, end + Duration::from_secs(3600));
+                proptest::prop_assert!(quiet.is_empty(), "still sending {:?}", quiet);
+            }
         }
     }
 
