@@ -265,7 +265,7 @@ mod tests {
     proptest::proptest! {
         // A fixed seed and no regression files: the same cases on every run.
         #![proptest_config(proptest::prelude::ProptestConfig {
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x6055_1e),
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0060_551e),
             failure_persistence: None,
             ..proptest::prelude::ProptestConfig::default()
         })]
@@ -358,7 +358,7 @@ mod tests {
         // A fixed seed and no regression files: the same cases on every run.
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 64,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x6055_1f),
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0060_551f),
             failure_persistence: None,
             ..proptest::prelude::ProptestConfig::default()
         })]

@@ -76,8 +76,8 @@ pub(crate) fn run<N: Node>(
         for m in wire.drain(..split).collect::<Vec<_>>() {
             nodes[m.to].receive(m.from, m.header, m.data, now);
         }
-        for from in 0..nodes.len() {
-            for (to, header, data) in nodes[from].due(now) {
+        for (from, node) in nodes.iter_mut().enumerate() {
+            for (to, header, data) in node.due(now) {
                 let fate = fates.get(sent).copied().unwrap_or(Fate::Deliver);
                 sent += 1;
                 let at = now + LATENCY;
