@@ -23,10 +23,6 @@ impl<P: Ord + Clone, K: Known + Default> Streams<P, K> {
         }
     }
 
-    pub fn policy(&self) -> &StreamPolicy {
-        &self.policy
-    }
-
     /// The session with `peer`, started if need be.
     pub fn session<Q>(&mut self, peer: &Q) -> &mut Session<K>
     where
