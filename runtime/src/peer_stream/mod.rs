@@ -18,7 +18,9 @@
 //! - **When a message is due.** When the peer lacks something the last message did not
 //!   carry (news) and `min_gap` has passed since the last data message; or when the peer
 //!   still lacks something `resend_after` after the last data message (a loss, a
-//!   partition); or when an acknowledgement is due alone.
+//!   partition); or when an acknowledgement is due alone. A peer that has acknowledged
+//!   nothing for `resend_after` gets news only at that resend pace, so a partition costs
+//!   one message per `resend_after`, not one per gap.
 //! - **What the peer is known to hold** ([`Known`]) grows only from evidence: the receipt
 //!   of an acknowledged message (and whatever else the caller can prove, such as what the
 //!   peer itself sent).

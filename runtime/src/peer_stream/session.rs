@@ -26,8 +26,8 @@ pub struct Outgoing<M> {
 pub struct Session<K: Known> {
     known: K,
     next_seq: u64,
-    /// Receipts of sent, unacknowledged messages, by number.
-    receipts: BTreeMap<u64, K::Receipt>,
+    /// Receipts of sent, unacknowledged messages and when they went, by number.
+    receipts: BTreeMap<u64, (Instant, K::Receipt)>,
     /// When the last data message went and its receipt, to tell news from a resend.
     last_sent: Option<(Instant, K::Receipt)>,
     /// The highest message number received from the peer.
@@ -77,7 +77,7 @@ impl<K: Known> Session<K> {
                 if *entry.key() > ack {
                     break;
                 }
-                self.known.confirm(entry.remove());
+                self.known.confirm(entry.remove().1);
             }
         }
         if let Some(seq) = header.seq {
@@ -120,7 +120,7 @@ impl<K: Known> Session<K> {
         };
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.receipts.insert(seq, receipt.clone());
+        self.receipts.insert(seq, (now, receipt.clone()));
         if self.receipts.len() > KEPT_RECEIPTS {
             self.receipts.pop_first();
         }
@@ -172,9 +172,19 @@ impl<K: Known> Session<K> {
         self.last_sent.as_ref().map(|(_, receipt)| receipt)
     }
 
+    /// True when the oldest unacknowledged message went `resend_after` ago or more: the
+    /// peer is cut off or gone, and hearing nothing back, the session stops sending news
+    /// at every gap and only resends, once per `resend_after`, until an acknowledgement
+    /// comes. On a working link an acknowledgement always comes sooner.
+    fn peer_silent(&self, policy: &StreamPolicy, now: Instant) -> bool {
+        self.receipts
+            .first_key_value()
+            .is_some_and(|(_, (sent, _))| *sent + policy.resend_after <= now)
+    }
+
     /// When data is next due, possibly in the past: at once for a peer never sent
     /// anything, a gap after the last message for news, `resend_after` after it for what
-    /// is still in flight.
+    /// is still in flight or when the peer has gone silent.
     fn data_due_at<S: ?Sized>(
         &self,
         source: &S,
@@ -188,8 +198,10 @@ impl<K: Known> Session<K> {
         match (pending, &self.last_sent) {
             (Pending::Nothing, _) => None,
             (_, None) => Some(now),
-            (Pending::News, Some((at, _))) => Some(*at + policy.min_gap),
-            (Pending::InFlight, Some((at, _))) => Some(*at + policy.resend_after),
+            (Pending::News, Some((at, _))) if !self.peer_silent(policy, now) => {
+                Some(*at + policy.min_gap)
+            }
+            (_, Some((at, _))) => Some(*at + policy.resend_after),
         }
     }
 }
@@ -312,6 +324,27 @@ mod tests {
         assert_eq!(due(&mut a, t0 + ms(1000)), Some(data(1, None, &[1, 2])));
         // Silence again: again after resend_after from the resend.
         assert_eq!(next_due(&a, t0 + ms(1000)), Some(t0 + ms(2000)));
+    }
+
+    #[test]
+    fn a_silent_peer_gets_news_only_at_the_resend_pace() {
+        let t0 = Instant::now();
+        let mut a = QueueSession::default();
+        push(&mut a, &[1]);
+        due(&mut a, t0);
+        // News within resend_after of the unanswered message goes at the gap.
+        push(&mut a, &[2]);
+        assert_eq!(due(&mut a, t0 + ms(100)), Some(data(1, None, &[1, 2])));
+        // Past it, with nothing acknowledged, news waits for the resend pace.
+        push(&mut a, &[3]);
+        assert_eq!(next_due(&a, t0 + ms(1000)), Some(t0 + ms(1100)));
+        assert_eq!(due(&mut a, t0 + ms(1000)), None);
+        assert_eq!(due(&mut a, t0 + ms(1100)), Some(data(2, None, &[1, 2, 3])));
+        push(&mut a, &[4]);
+        assert_eq!(due(&mut a, t0 + ms(1200)), None);
+        // An acknowledgement ends the silence: news goes at the gap again.
+        a.receive(ack(2), t0 + ms(1300));
+        assert_eq!(due(&mut a, t0 + ms(1300)), Some(data(3, None, &[4])));
     }
 
     #[test]
