@@ -34,6 +34,8 @@ pub struct Session<K: Known> {
     received: Option<u64>,
     /// Since when the peer is owed an acknowledgement.
     ack_owed_since: Option<Instant>,
+    /// When anything last came from the peer.
+    heard_at: Option<Instant>,
 }
 
 impl<K: Known + Default> Default for Session<K> {
@@ -52,6 +54,7 @@ impl<K: Known> Session<K> {
             last_sent: None,
             received: None,
             ack_owed_since: None,
+            heard_at: None,
         }
     }
 
@@ -71,6 +74,7 @@ impl<K: Known> Session<K> {
     /// even one already received (it was resent because our acknowledgement got lost).
     /// The caller applies the message's content itself.
     pub fn receive(&mut self, header: Header, now: Instant) {
+        self.heard_at = Some(now);
         // Only messages actually sent can be acknowledged; anything else is bogus.
         if let Some(ack) = header.ack.filter(|&ack| ack < self.next_seq) {
             while let Some(entry) = self.receipts.first_entry() {
@@ -172,14 +176,16 @@ impl<K: Known> Session<K> {
         self.last_sent.as_ref().map(|(_, receipt)| receipt)
     }
 
-    /// True when the oldest unacknowledged message went `resend_after` ago or more: the
-    /// peer is cut off or gone, and hearing nothing back, the session stops sending news
-    /// at every gap and only resends, once per `resend_after`, until an acknowledgement
-    /// comes. On a working link an acknowledgement always comes sooner.
+    /// True when the oldest unacknowledged message went `resend_after` ago or more and
+    /// nothing came from the peer for as long: it is cut off or gone, so the session stops
+    /// sending news at every gap and only resends, once per `resend_after`, until the peer
+    /// is heard from again. On a working link an acknowledgement always comes sooner.
     fn peer_silent(&self, policy: &StreamPolicy, now: Instant) -> bool {
+        let overdue = |at: Instant| at + policy.resend_after <= now;
         self.receipts
             .first_key_value()
-            .is_some_and(|(_, (sent, _))| *sent + policy.resend_after <= now)
+            .is_some_and(|(_, (sent, _))| overdue(*sent))
+            && self.heard_at.is_none_or(overdue)
     }
 
     /// When data is next due, possibly in the past: at once for a peer never sent
@@ -342,9 +348,18 @@ mod tests {
         assert_eq!(due(&mut a, t0 + ms(1100)), Some(data(2, None, &[1, 2, 3])));
         push(&mut a, &[4]);
         assert_eq!(due(&mut a, t0 + ms(1200)), None);
-        // An acknowledgement ends the silence: news goes at the gap again.
-        a.receive(ack(2), t0 + ms(1300));
-        assert_eq!(due(&mut a, t0 + ms(1300)), Some(data(3, None, &[4])));
+        // Anything from the peer ends the silence, even an acknowledgement of an old message:
+        // news goes at the gap again.
+        a.receive(ack(0), t0 + ms(1300));
+        assert_eq!(due(&mut a, t0 + ms(1300)), Some(data(3, None, &[2, 3, 4])));
+        // Silent again only once it is both overdue and unheard from for resend_after.
+        push(&mut a, &[5]);
+        assert_eq!(
+            due(&mut a, t0 + ms(2299)),
+            Some(data(4, None, &[2, 3, 4, 5]))
+        );
+        push(&mut a, &[6]);
+        assert_eq!(next_due(&a, t0 + ms(2300)), Some(t0 + ms(3299)));
     }
 
     #[test]
