@@ -18,7 +18,8 @@
 //! - [`node`]: the event loop that ties a handler to a transport ([`serve`], [`run`]).
 //! - [`registry`]: the link-time workload registry.
 //! - [`suite`]: the Maelstrom tests a workload declares.
-//! - [`batcher`]: per-peer batching of values with acknowledgements (gossip building block).
+//! - [`peer_stream`]: resend to a peer until it acknowledges: numbered, cumulative messages
+//!   with acknowledgements riding on reverse traffic (the replication building block).
 //! - [`topology`]: dissemination graphs (trees, stars) over the cluster's nodes.
 //! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
 //! - [`raft`]: a sans-IO Raft core (PreVote, CheckQuorum, ReadIndex) to replicate a state machine on.
@@ -27,7 +28,6 @@
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
 
-pub mod batcher;
 mod cli;
 pub mod crdt;
 pub mod ctx;
@@ -37,6 +37,7 @@ mod in_flight;
 pub mod lock;
 mod logging;
 pub mod node;
+pub mod peer_stream;
 pub mod protocol;
 pub mod raft;
 mod random;

@@ -7,8 +7,8 @@
 //! - [`g_counter`]: a grow-only counter, one monotone count per replica, merged by max.
 //! - [`pn_counter`]: a counter that also goes down: two grow-only counters.
 //! - [`g_set`]: a grow-only set, merged by union.
-//! - [`replica`]: one node's copy replicated by delta gossip: it sends each peer only what
-//!   the peer may lack, and again until the peer acknowledges it (sans-IO).
+//! - [`replica`]: one node's copy replicated by delta gossip over a
+//!   [`peer_stream`](crate::peer_stream): each peer gets what it may lack, until it acknowledges.
 //! - [`gossip`]: the timer that sends a replica's due envelopes to the node's peers.
 //! - `laws`: property tests of the merge laws for every type above.
 
@@ -25,7 +25,7 @@ pub use g_counter::GCounter;
 pub use g_set::GSet;
 pub use gossip::gossip_every;
 pub use pn_counter::PnCounter;
-pub use replica::{Envelope, GossipPolicy, Replica};
+pub use replica::{Envelope, Held, Replica};
 
 /// A state-based CRDT: a join semilattice whose [`Default`] is the bottom element.
 pub trait Crdt: Clone + Default + PartialEq + std::fmt::Debug {

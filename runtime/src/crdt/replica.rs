@@ -1,57 +1,30 @@
-//! One node's copy of a CRDT, replicated to its peers by delta gossip, sans-IO and
-//! clock-free: callers pass `now`, send what [`Replica::due`] returns however they like, and
-//! hand what peers send to [`Replica::receive`].
+//! One node's copy of a CRDT, replicated to its peers by delta gossip over
+//! [`peer_stream`](crate::peer_stream) sessions, sans-IO and clock-free: callers pass `now`,
+//! send what [`Replica::due`] returns however they like, and hand what peers send to
+//! [`Replica::receive`].
 //!
-//! For each peer the replica keeps `known`, a state the peer certainly holds. It grows only
-//! from evidence: a delta the peer sent us, or one of ours the peer acknowledged. A message
-//! to a peer carries `state.delta_since(known)`, so every message is *cumulative*: it holds
-//! everything the peer might lack, not just what changed since the last message. That is
-//! what keeps the protocol small: a lost message needs no go-back or gap tracking, the
-//! next one repairs it; and an acknowledgement of message `s` confirms every earlier
-//! message too, because whatever an earlier one carried is either already known or carried
-//! again by `s` (deltas satisfy `known ⊔ delta = known ⊔ state`).
-//!
-//! Messages are numbered per peer; each one also acknowledges the highest number received
-//! from its destination, so acknowledgements ride on gossip flowing the other way. Only
-//! when an acknowledgement has waited `ack_delay` without a ride does it travel alone, as
-//! an envelope with no delta, which is itself never acknowledged (so acks cannot
-//! ping-pong). A delta nobody acknowledged is sent again after `resend_after`; a delta with
-//! something new goes out at the next call of `due`, so callers pace the gossip by how
-//! often they call it.
-
-use std::collections::BTreeMap;
-use std::time::Duration;
+//! For each peer the session keeps a state the peer certainly holds ([`Held`]). It grows
+//! only from evidence: a delta the peer sent us, or one of ours the peer acknowledged. A
+//! message to a peer carries `state.delta_since(held)`, everything the peer might lack,
+//! which is the cumulative content the stream needs: deltas satisfy
+//! `held ⊔ delta = held ⊔ state`, so an acknowledgement of message `s` confirms every
+//! earlier message too. A delta with something new goes out at the next call of `due`
+//! (the policy's `min_gap` is normally zero: callers pace the gossip by how often they
+//! call it), an unacknowledged one again after `resend_after`, and acknowledgements ride
+//! on gossip flowing the other way or travel alone after `ack_delay`.
 
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use super::Crdt;
+use crate::peer_stream::{Header, Known, Offer, Pending, StreamPolicy, Streams};
 
-/// Sent deltas kept per peer for acknowledgement; older ones are forgotten (which can
-/// only cost a resend, never a loss, since later deltas carry their content).
-const KEPT_UNACKNOWLEDGED: usize = 64;
-
-/// How a [`Replica`] paces resends and lone acknowledgements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GossipPolicy {
-    /// How long an unacknowledged delta waits before it is sent again unchanged. Must
-    /// exceed a round trip plus the peer's `ack_delay`, or deltas are resent needlessly.
-    pub resend_after: Duration,
-    /// How long an acknowledgement waits to ride on a delta before travelling alone. At
-    /// least the caller's gossip period, so that busy peers never send lone acks.
-    pub ack_delay: Duration,
-}
-
-/// One gossip message between two replicas.
+/// One gossip message between two replicas: `{"seq": s, "ack": a, "delta": d}`, each part
+/// left out when absent (a lone acknowledgement is `{"ack": a}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope<C> {
-    /// This message's number in the stream to its destination; absent in a lone
-    /// acknowledgement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u64>,
-    /// The highest message number the sender has received from the destination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ack: Option<u64>,
+    #[serde(flatten)]
+    pub header: Header,
     /// What the destination may lack; absent in a lone acknowledgement.
     #[serde(default = "none", skip_serializing_if = "Option::is_none")]
     pub delta: Option<C>,
@@ -61,94 +34,51 @@ fn none<C>() -> Option<C> {
     None
 }
 
-/// Both directions between this replica and one peer.
-#[derive(Debug, Clone)]
-struct Link<C> {
-    /// A state the peer certainly holds.
-    known: C,
-    next_seq: u64,
-    /// Deltas sent and not yet acknowledged, by message number.
-    unacked: BTreeMap<u64, C>,
-    /// The last delta sent and when, to tell a resend from news.
-    last_sent: Option<(Instant, C)>,
-    /// The highest message number received from the peer.
-    received: Option<u64>,
-    /// Since when the peer is owed an acknowledgement.
-    ack_owed_since: Option<Instant>,
-}
+/// A state one peer certainly holds: the content of a CRDT stream.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Held<C>(pub C);
 
-impl<C: Crdt> Default for Link<C> {
-    fn default() -> Self {
-        Link {
-            known: C::default(),
-            next_seq: 0,
-            unacked: BTreeMap::new(),
-            last_sent: None,
-            received: None,
-            ack_owed_since: None,
-        }
+impl<C: Crdt> Known for Held<C> {
+    /// The delta an acknowledged message carried.
+    type Receipt = C;
+
+    fn confirm(&mut self, delta: C) {
+        self.0.merge(&delta);
     }
 }
 
-impl<C: Crdt> Link<C> {
-    fn accept_ack(&mut self, ack: u64) {
-        let confirmed: Vec<u64> = self.unacked.range(..=ack).map(|(&seq, _)| seq).collect();
-        for seq in confirmed {
-            if let Some(delta) = self.unacked.remove(&seq) {
-                self.known.merge(&delta);
+impl<C: Crdt> Offer<C> for Held<C> {
+    type Message = C;
+
+    fn pending(&self, state: &C, last_sent: Option<&C>) -> Pending {
+        match state.delta_since(&self.0) {
+            None => Pending::Nothing,
+            Some(delta) if last_sent.is_some_and(|last| delta.is_included_in(last)) => {
+                Pending::InFlight
             }
+            Some(_) => Pending::News,
         }
     }
 
-    fn take_due(&mut self, state: &C, policy: &GossipPolicy, now: Instant) -> Option<Envelope<C>> {
-        let delta = state.delta_since(&self.known);
-        let send_delta = delta.as_ref().is_some_and(|delta| match &self.last_sent {
-            None => true,
-            Some((at, last)) => !delta.is_included_in(last) || *at + policy.resend_after <= now,
-        });
-        let ack_due = self
-            .ack_owed_since
-            .is_some_and(|since| since + policy.ack_delay <= now);
-        if !send_delta && !ack_due {
-            return None;
-        }
-        self.ack_owed_since = None;
-        let Some(delta) = delta.filter(|_| send_delta) else {
-            return Some(Envelope {
-                seq: None,
-                ack: self.received,
-                delta: None,
-            });
-        };
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.unacked.insert(seq, delta.clone());
-        if self.unacked.len() > KEPT_UNACKNOWLEDGED {
-            self.unacked.pop_first();
-        }
-        self.last_sent = Some((now, delta.clone()));
-        Some(Envelope {
-            seq: Some(seq),
-            ack: self.received,
-            delta: Some(delta),
-        })
+    fn cut(&self, state: &C) -> Option<(C, C)> {
+        state
+            .delta_since(&self.0)
+            .map(|delta| (delta.clone(), delta))
     }
 }
 
-/// A CRDT replica with what each peer is known to hold, for delta gossip.
+/// A CRDT replica with a gossip stream to each peer.
 #[derive(Debug, Clone)]
 pub struct Replica<C: Crdt> {
     state: C,
-    policy: GossipPolicy,
-    links: BTreeMap<String, Link<C>>,
+    streams: Streams<String, Held<C>>,
 }
 
 impl<C: Crdt> Replica<C> {
-    pub fn new(policy: GossipPolicy) -> Replica<C> {
+    pub fn new(policy: StreamPolicy) -> Replica<C> {
         Replica {
             state: C::default(),
-            policy,
-            links: BTreeMap::new(),
+            streams: Streams::new(policy),
         }
     }
 
@@ -166,19 +96,11 @@ impl<C: Crdt> Replica<C> {
     /// Takes in a message from `peer`: merges its delta (which the peer evidently holds)
     /// and its acknowledgement, and owes the peer an acknowledgement of its own.
     pub fn receive(&mut self, peer: &str, envelope: Envelope<C>, now: Instant) {
-        let link = self.links.entry(peer.to_owned()).or_default();
-        if let Some(ack) = envelope.ack {
-            link.accept_ack(ack);
-        }
+        let session = self.streams.session(peer);
+        session.receive(envelope.header, now);
         if let Some(delta) = &envelope.delta {
             self.state.merge(delta);
-            link.known.merge(delta);
-        }
-        if let Some(seq) = envelope.seq {
-            link.received = Some(link.received.map_or(seq, |r| r.max(seq)));
-            // Owed even for a message already held: it was resent because our last
-            // acknowledgement got lost.
-            link.ack_owed_since.get_or_insert(now);
+            session.known_mut().0.merge(delta);
         }
     }
 
@@ -190,34 +112,53 @@ impl<C: Crdt> Replica<C> {
         peers: impl IntoIterator<Item = &'p str>,
         now: Instant,
     ) -> Vec<(String, Envelope<C>)> {
-        let mut out = Vec::new();
-        for peer in peers {
-            let link = self.links.entry(peer.to_owned()).or_default();
-            if let Some(envelope) = link.take_due(&self.state, &self.policy, now) {
-                out.push((peer.to_owned(), envelope));
-            }
-        }
-        out
+        self.streams
+            .due(peers, &self.state, now)
+            .into_iter()
+            .map(|(peer, out)| {
+                let envelope = Envelope {
+                    header: out.header,
+                    delta: out.data,
+                };
+                (peer, envelope)
+            })
+            .collect()
     }
 
     /// A state `peer` is known to hold.
     pub fn known_by(&self, peer: &str) -> C {
-        self.links
-            .get(peer)
-            .map(|link| link.known.clone())
+        self.streams
+            .sessions()
+            .find(|(p, _)| p.as_str() == peer)
+            .map(|(_, session)| session.known().0.clone())
             .unwrap_or_default()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::crdt::GSet;
+    use crate::peer_stream::lossy;
 
-    const POLICY: GossipPolicy = GossipPolicy {
+    const POLICY: StreamPolicy = StreamPolicy {
+        min_gap: Duration::ZERO,
         resend_after: Duration::from_millis(1000),
         ack_delay: Duration::from_millis(300),
     };
+
+    fn envelope(
+        seq: Option<u64>,
+        ack: Option<u64>,
+        delta: Option<GSet<u32>>,
+    ) -> Envelope<GSet<u32>> {
+        Envelope {
+            header: Header { seq, ack },
+            delta,
+        }
+    }
 
     fn set(elements: &[u32]) -> GSet<u32> {
         elements.iter().copied().collect()
@@ -235,7 +176,7 @@ mod tests {
         let first = r.due(["n1"], t);
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].1.delta, Some(set(&[1])));
-        assert_eq!(first[0].1.seq, Some(0));
+        assert_eq!(first[0].1.header.seq, Some(0));
         assert!(
             r.due(["n1"], ms(t, 500)).is_empty(),
             "nothing new, not yet due again"
@@ -246,7 +187,7 @@ mod tests {
         assert!(r.due(["n1"], ms(t, 1500)).is_empty());
         let resent = r.due(["n1"], ms(t, 1600));
         assert_eq!(
-            (resent[0].1.seq, resent[0].1.delta.clone()),
+            (resent[0].1.header.seq, resent[0].1.delta.clone()),
             (Some(2), Some(set(&[1, 2])))
         );
     }
@@ -260,15 +201,7 @@ mod tests {
         r.update(|s| s.insert(2));
         r.due(["n1"], ms(t, 100));
         // The peer got message 1 (message 0 may be lost): that covers both elements.
-        r.receive(
-            "n1",
-            Envelope {
-                seq: None,
-                ack: Some(1),
-                delta: None,
-            },
-            ms(t, 200),
-        );
+        r.receive("n1", envelope(None, Some(1), None), ms(t, 200));
         assert_eq!(r.known_by("n1"), set(&[1, 2]));
         assert!(
             r.due(["n1"], ms(t, 5000)).is_empty(),
@@ -280,15 +213,7 @@ mod tests {
     fn acknowledgements_ride_on_deltas_and_travel_alone_only_after_ack_delay() {
         let t = Instant::now();
         let mut r: Replica<GSet<u32>> = Replica::new(POLICY);
-        r.receive(
-            "n1",
-            Envelope {
-                seq: Some(4),
-                ack: None,
-                delta: Some(set(&[7])),
-            },
-            t,
-        );
+        r.receive("n1", envelope(Some(4), None, Some(set(&[7]))), t);
         assert_eq!(r.state(), &set(&[7]));
         assert!(
             r.due(["n1"], ms(t, 100)).is_empty(),
@@ -296,33 +221,11 @@ mod tests {
         );
         r.update(|s| s.insert(8));
         let ride = r.due(["n1"], ms(t, 200));
-        assert_eq!(
-            ride[0].1,
-            Envelope {
-                seq: Some(0),
-                ack: Some(4),
-                delta: Some(set(&[8]))
-            }
-        );
-        r.receive(
-            "n1",
-            Envelope {
-                seq: Some(5),
-                ack: None,
-                delta: Some(set(&[9])),
-            },
-            ms(t, 300),
-        );
+        assert_eq!(ride[0].1, envelope(Some(0), Some(4), Some(set(&[8]))));
+        r.receive("n1", envelope(Some(5), None, Some(set(&[9]))), ms(t, 300));
         assert!(r.due(["n1"], ms(t, 500)).is_empty());
         let alone = r.due(["n1"], ms(t, 600));
-        assert_eq!(
-            alone[0].1,
-            Envelope {
-                seq: None,
-                ack: Some(5),
-                delta: None
-            }
-        );
+        assert_eq!(alone[0].1, envelope(None, Some(5), None));
     }
 
     #[test]
@@ -360,6 +263,13 @@ mod tests {
     }
 
     proptest::proptest! {
+        // A fixed seed and no regression files: the same cases on every run.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0060_551e),
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
         /// Three replicas gossip over links that lose any pattern of messages for a while
         /// (a partition, in both directions, of any shape); once the links are whole again
         /// every replica ends with every element and the links fall silent.
@@ -413,26 +323,85 @@ mod tests {
         }
     }
 
+    /// A replica as the lossy test network sees it.
+    struct Gossiper {
+        peers: Vec<usize>,
+        replica: Replica<GSet<u32>>,
+    }
+
+    fn name(node: usize) -> String {
+        format!("n{node}")
+    }
+
+    impl lossy::Node for Gossiper {
+        type Data = GSet<u32>;
+
+        fn due(&mut self, now: Instant) -> Vec<(usize, Header, Option<GSet<u32>>)> {
+            let names: Vec<String> = self.peers.iter().map(|&p| name(p)).collect();
+            self.replica
+                .due(names.iter().map(String::as_str), now)
+                .into_iter()
+                .map(|(to, envelope)| {
+                    let to = to[1..].parse().expect("peers are named n<i>");
+                    (to, envelope.header, envelope.delta)
+                })
+                .collect()
+        }
+
+        fn receive(&mut self, from: usize, header: Header, delta: Option<GSet<u32>>, now: Instant) {
+            self.replica
+                .receive(&name(from), Envelope { header, delta }, now);
+        }
+    }
+
+    proptest::proptest! {
+        // A fixed seed and no regression files: the same cases on every run.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0060_551f),
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Three replicas gossip every 250 ms over links that drop, duplicate and reorder
+        /// their first messages; every replica ends with every element, and then nothing
+        /// is due at all: no delta, no acknowledgement.
+        #[test]
+        fn replicas_converge_despite_loss_duplication_and_reordering(
+            adds in proptest::collection::vec((0..3usize, 0..50u32), 0..30),
+            fates in lossy::fates(200),
+        ) {
+            let mut nodes: Vec<Gossiper> = (0..3)
+                .map(|me| Gossiper {
+                    peers: (0..3).filter(|&p| p != me).collect(),
+                    replica: Replica::new(POLICY),
+                })
+                .collect();
+            let mut end = Instant::now();
+            lossy::run(&mut nodes, &fates, 160, Duration::from_millis(250), |round, nodes, now| {
+                if let Some(&(r, element)) = adds.get(round as usize) {
+                    nodes[r].replica.update(|s| s.insert(element));
+                }
+                end = now;
+            });
+            let all: GSet<u32> = adds.iter().map(|&(_, e)| e).collect();
+            for node in &mut nodes {
+                proptest::prop_assert_eq!(node.replica.state(), &all);
+                let quiet = lossy::Node::due(node, end + Duration::from_secs(3600));
+                proptest::prop_assert!(quiet.is_empty(), "still sending {:?}", quiet);
+            }
+        }
+    }
+
     #[test]
     fn envelopes_leave_out_what_they_do_not_carry() {
-        let ack: Envelope<GSet<u32>> = Envelope {
-            seq: None,
-            ack: Some(3),
-            delta: None,
-        };
+        let ack: Envelope<GSet<u32>> = envelope(None, Some(3), None);
         assert_eq!(
             serde_json::to_value(&ack).unwrap(),
             serde_json::json!({"ack": 3})
         );
         let parsed: Envelope<GSet<u32>> =
             serde_json::from_value(serde_json::json!({"seq": 1, "delta": [2]})).unwrap();
-        assert_eq!(
-            parsed,
-            Envelope {
-                seq: Some(1),
-                ack: None,
-                delta: Some(set(&[2]))
-            }
-        );
+        assert_eq!(parsed, envelope(Some(1), None, Some(set(&[2]))));
     }
 }

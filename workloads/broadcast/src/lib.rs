@@ -11,14 +11,16 @@
 //! path is two hops, so for the same number of messages it is the quickest tree.
 //!
 //! Messages, not values, are what the challenges count, so values travel in **batches**
-//! (`runtime::batcher`): at most one batch per peer per gap (`hub_gap`, `leaf_gap`), sent
-//! as soon as the gap since the last one has passed and only when there is something new
-//! for that peer. Each ordered pair of nodes is a numbered stream; every batch carries the
+//! on one stream per ordered pair of nodes (`runtime::peer_stream`, with a queue of values
+//! as its content): at most one message per peer per gap (`hub_gap`, `leaf_gap`), sent as
+//! soon as the gap since the last one has passed and only when there is something new for
+//! that peer. Each message carries every value the peer has not acknowledged and the
 //! sender's **acknowledgement** of the reverse stream, so acks ride on traffic that flows
-//! anyway and travel alone only after `ack_delay` without a ride. Values unacknowledged
-//! for `retransmit_after` are sent again from the acknowledged point, so a partition only
-//! delays them: nothing routes around it, and values cut off wait for the network to heal.
-//!
+//! anyway and travel alone only after `ack_delay` without a ride. Values still
+//! unacknowledged `resend_after` after the last message are sent again, so a partition
+//! only delays them: nothing routes around it, and values cut off wait for the network to
+//! heal.
+
 //! # Arithmetic (3d and 3e: 25 nodes, 100 ms per hop, rate 100, 20 s)
 //!
 //! About 2000 operations, half of them broadcasts: about 50 new values a second, 2 per
@@ -44,7 +46,7 @@
 //! (targets: ≤ 5 with < 400 / < 600 ms, and ≤ 1.5 with < 1 s / < 2 s).
 //!
 //! After a partition heals, a leaf's unacknowledged values are resent to the hub within
-//! `retransmit_after`, and the hub's to a leaf within another: under 4 s for QUICK and 6 s
+//! `resend_after`, and the hub's to a leaf within another: under 4 s for QUICK and 6 s
 //! for LEAN, inside Maelstrom's 10 s wait before the final reads.
 //!
 //! # Modules
@@ -52,7 +54,7 @@
 //! - `payload`: the wire messages.
 //! - `values`: the set of values a node holds.
 //! - `tuning`: the two timing profiles.
-//! - `state`: one node's state machine (values, star routing, batching outbox).
+//! - `state`: one node's state machine (values, star routing, one stream per peer).
 //! - `node`: the handler and its sender task.
 //! - `suites`: the Maelstrom tests each handler runs.
 

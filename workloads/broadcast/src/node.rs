@@ -50,7 +50,7 @@ impl Handler for BroadcastNode {
     async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
         match msg.payload()? {
             Payload::Broadcast { message } => {
-                self.shared.state().broadcast(message, ctx.now());
+                self.shared.state().broadcast(message);
                 self.shared.wake.notify_one();
                 ctx.reply(&msg, &Payload::BroadcastOk)
             }
@@ -82,7 +82,7 @@ async fn send_when_due(shared: Arc<Shared>, ctx: Ctx) {
         let now = ctx.now();
         let (batches, next) = {
             let mut state = shared.state();
-            (state.due(now), state.next_due())
+            (state.due(now), state.next_due(now))
         };
         for (peer, batch) in batches {
             if let Err(err) = ctx.send(&peer, &Payload::Gossip(batch)) {

@@ -1,11 +1,11 @@
 //! The messages a broadcast node receives and sends: Maelstrom's `broadcast`, `read` and
-//! `topology` RPCs, and `gossip`, the node-to-node batch of one stream (see
-//! [`runtime::batcher::Batch`]), which is fire-and-forget: it carries no `in_reply_to`
+//! `topology` RPCs, and `gossip`, the node-to-node message of one stream (see
+//! [`runtime::peer_stream`]), which is fire-and-forget: it carries no `in_reply_to`
 //! and gets no reply, because acknowledgements ride on gossip going the other way.
 
 use std::collections::BTreeMap;
 
-use runtime::batcher::Batch;
+use runtime::peer_stream::Header;
 use serde::{Deserialize, Serialize};
 
 /// A broadcast value. Maelstrom sends 0, 1, 2, ..., each once.
@@ -29,7 +29,17 @@ pub enum Payload {
         topology: BTreeMap<String, Vec<String>>,
     },
     TopologyOk,
-    Gossip(Batch<Value>),
+    Gossip(Gossip),
+}
+
+/// One message of the stream between two nodes: `{"seq": s, "ack": a, "values": [...]}`
+/// with the values the recipient has not acknowledged, or `{"ack": a}` alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gossip {
+    #[serde(flatten)]
+    pub header: Header,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<Value>,
 }
 
 #[cfg(test)]
@@ -58,11 +68,23 @@ mod tests {
                 },
             ),
             (
-                json!({"type": "gossip", "from": 3, "values": [7, 8], "ack": 2}),
-                Payload::Gossip(Batch {
-                    from: 3,
+                json!({"type": "gossip", "seq": 3, "values": [7, 8], "ack": 2}),
+                Payload::Gossip(Gossip {
+                    header: Header {
+                        seq: Some(3),
+                        ack: Some(2),
+                    },
                     values: vec![7, 8],
-                    ack: 2,
+                }),
+            ),
+            (
+                json!({"type": "gossip", "ack": 2}),
+                Payload::Gossip(Gossip {
+                    header: Header {
+                        seq: None,
+                        ack: Some(2),
+                    },
+                    values: vec![],
                 }),
             ),
         ];

@@ -1,10 +1,10 @@
 //! The pacing of a broadcast node: how long the hub and the leaves hold values back to
-//! batch them, and how patient acknowledgements and retransmissions are. Two profiles,
+//! batch them, and how patient acknowledgements and resends are. Two profiles,
 //! one per registered handler; the crate's top comment gives the arithmetic behind them.
 
 use std::time::Duration;
 
-use runtime::batcher::BatchPolicy;
+use runtime::peer_stream::StreamPolicy;
 
 /// Timing of one node profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub struct Tuning {
     /// How long an acknowledgement waits for a data batch to ride on.
     pub ack_delay: Duration,
     /// How long sent values may go unacknowledged before they are sent again.
-    pub retransmit_after: Duration,
+    pub resend_after: Duration,
 }
 
 const fn ms(millis: u64) -> Duration {
@@ -30,7 +30,7 @@ impl Tuning {
         hub_gap: ms(150),
         leaf_gap: ms(100),
         ack_delay: ms(400),
-        retransmit_after: ms(1500),
+        resend_after: ms(1500),
     };
 
     /// For `broadcast-lean` (challenge 3e): fewer, fuller batches, about 1.3 s end to end
@@ -39,17 +39,15 @@ impl Tuning {
         hub_gap: ms(500),
         leaf_gap: ms(700),
         ack_delay: ms(1000),
-        retransmit_after: ms(2500),
+        resend_after: ms(2500),
     };
 
-    /// The batching policy of the hub (`is_hub`) or of a leaf.
-    pub fn policy(&self, is_hub: bool) -> BatchPolicy {
-        BatchPolicy {
+    /// The stream policy of the hub (`is_hub`) or of a leaf.
+    pub fn policy(&self, is_hub: bool) -> StreamPolicy {
+        StreamPolicy {
             min_gap: if is_hub { self.hub_gap } else { self.leaf_gap },
-            // Values are small integers: a batch is never too big to send.
-            max_batch: usize::MAX,
             ack_delay: self.ack_delay,
-            retransmit_after: self.retransmit_after,
+            resend_after: self.resend_after,
         }
     }
 }
@@ -58,14 +56,14 @@ impl Tuning {
 mod tests {
     use super::*;
 
-    /// A retransmission must not overtake the acknowledgement it waits for: one hop
+    /// A resend must not overtake the acknowledgement it waits for: one hop
     /// there, the peer's wait for a ride (at most `ack_delay`), one hop back. With hops
     /// of up to 250 ms (2.5 times the challenges' 100) that must still fit.
     #[test]
-    fn retransmission_waits_longer_than_an_acknowledgement_can_take() {
+    fn a_resend_waits_longer_than_an_acknowledgement_can_take() {
         for tuning in [Tuning::QUICK, Tuning::LEAN] {
             let slowest_ack = ms(250) + tuning.ack_delay + ms(250);
-            assert!(tuning.retransmit_after > slowest_ack, "{tuning:?}");
+            assert!(tuning.resend_after > slowest_ack, "{tuning:?}");
             assert_eq!(tuning.policy(true).min_gap, tuning.hub_gap);
             assert_eq!(tuning.policy(false).min_gap, tuning.leaf_gap);
         }

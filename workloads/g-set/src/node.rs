@@ -3,7 +3,8 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use runtime::crdt::{gossip_every, GSet, GossipPolicy, Replica};
+use runtime::crdt::{gossip_every, GSet, Replica};
+use runtime::peer_stream::StreamPolicy;
 use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
 use crate::element::Element;
@@ -12,9 +13,11 @@ use crate::payload::Payload;
 /// How often a node gossips: at most one message per peer per period.
 pub const GOSSIP_PERIOD: Duration = Duration::from_millis(500);
 
-/// Acknowledgements wait one period for gossip to ride on; deltas are resent when a
-/// period, a round trip and the peer's acknowledgement delay have passed unanswered.
-pub const GOSSIP_POLICY: GossipPolicy = GossipPolicy {
+/// The gossip timer paces deltas (no gap of their own); acknowledgements wait one period
+/// for gossip to ride on; deltas are resent when a period, a round trip and the peer's
+/// acknowledgement delay have passed unanswered.
+pub const GOSSIP_POLICY: StreamPolicy = StreamPolicy {
+    min_gap: Duration::ZERO,
     resend_after: Duration::from_millis(1500),
     ack_delay: GOSSIP_PERIOD,
 };

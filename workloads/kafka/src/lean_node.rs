@@ -16,23 +16,31 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use runtime::peer_stream::{send_every, StreamPolicy, Streams};
 use runtime::{async_trait, lock, Ctx, Error, Handler, Message, RetryPolicy, Start};
 use serde_json::Value;
+use tokio::time::Instant;
 
 use crate::commits::Commits;
 use crate::log::{Extended, Logs, MAX_POLL_ENTRIES};
 use crate::ownership::owner;
 use crate::payload::{Payload, Polled};
 use crate::peer::{PeerMessage, Segment};
-use crate::replication::{self, Progress};
+use crate::replication::{self, Copies, Progress};
 
 /// How often a node offers each peer what it is missing. Shorter keeps copies fresher;
-/// each period with news costs two messages per peer, so at Maelstrom's ~1000 ops/s this
-/// stays far below one message per operation.
+/// each period with news costs one message per peer (acknowledgements ride on the syncs
+/// going back), so at Maelstrom's ~1000 ops/s this stays far below one message per
+/// operation.
 const SYNC_PERIOD: Duration = Duration::from_millis(50);
 
-/// How long a sync waits for its acknowledgement; a lost one is simply repeated next period.
-const SYNC_TIMEOUT: Duration = Duration::from_millis(250);
+/// The sync period paces the messages; an acknowledgement waits two periods for a sync to
+/// ride on; a sync nobody acknowledged is repeated after 250 ms.
+const SYNC_POLICY: StreamPolicy = StreamPolicy {
+    min_gap: Duration::ZERO,
+    ack_delay: Duration::from_millis(100),
+    resend_after: Duration::from_millis(250),
+};
 
 /// Forward attempts: at most about 4 s in all (7 × 400 ms plus jittered pauses that add up
 /// to at most 1.1 s), inside Maelstrom's 5 s client timeout, so the client hears our answer.
@@ -44,15 +52,50 @@ const FORWARD_POLICY: RetryPolicy = RetryPolicy {
 };
 
 /// Everything a node holds, behind one lock (never held across an await).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct State {
     /// Owned keys' logs, and copies of the others'.
     logs: Logs,
     commits: Commits,
-    /// Per peer, what it is confirmed to hold.
-    progress: HashMap<String, Progress>,
+    /// Per peer, the sync stream and what the peer is confirmed to hold.
+    streams: Streams<String, Progress>,
     /// Forwards already appended, by (origin node, forward id), with their offsets.
     forwarded: HashMap<(String, u64), u64>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            logs: Logs::default(),
+            commits: Commits::default(),
+            streams: Streams::new(SYNC_POLICY),
+            forwarded: HashMap::new(),
+        }
+    }
+}
+
+impl State {
+    /// The syncs due now, to the peers of the node `ctx` runs.
+    fn due(&mut self, ctx: &Ctx, now: Instant) -> Vec<(String, PeerMessage)> {
+        let me = ctx.node_id();
+        let owned = |key: &str| owner(key, ctx.node_ids()) == me;
+        let copies = Copies {
+            logs: &self.logs,
+            commits: &self.commits,
+            owned: &owned,
+        };
+        self.streams
+            .due(ctx.peers(), &copies, now)
+            .into_iter()
+            .map(|(peer, out)| {
+                let sync = PeerMessage::Sync {
+                    stream: out.header,
+                    batch: out.data.unwrap_or_default(),
+                };
+                (peer, sync)
+            })
+            .collect()
+    }
 }
 
 /// A node of the owner-per-key design.
@@ -63,15 +106,13 @@ pub struct LeanNode {
 }
 
 impl Start for LeanNode {
-    /// A node holding no log yet, syncing with each peer every [`SYNC_PERIOD`].
+    /// A node holding no log yet, syncing with its peers every [`SYNC_PERIOD`].
     fn start(ctx: &Ctx) -> Self {
         let state = Arc::<Mutex<State>>::default();
-        for peer in ctx.peers() {
-            let (state, peer) = (state.clone(), peer.to_owned());
-            ctx.every(SYNC_PERIOD, move |ctx| {
-                sync(ctx, state.clone(), peer.clone())
-            });
-        }
+        let syncing = Arc::clone(&state);
+        send_every(ctx, SYNC_PERIOD, move |ctx, now| {
+            lock(&syncing).due(ctx, now)
+        });
         LeanNode {
             state,
             next_forward_id: AtomicU64::new(0),
@@ -187,45 +228,20 @@ impl LeanNode {
                     tail: Segment { start, entries },
                 }
             }
-            PeerMessage::Sync(batch) => {
+            PeerMessage::Sync { stream, batch } => {
                 let mut guard = lock(&self.state);
                 let state = &mut *guard;
-                PeerMessage::SyncOk {
-                    lengths: replication::apply(&mut state.logs, &mut state.commits, &batch),
-                }
+                replication::apply(&mut state.logs, &mut state.commits, &batch);
+                // Acknowledged (on our next sync back) only now that it is applied.
+                state.streams.receive(msg.src.as_str(), stream, ctx.now());
+                return Ok(());
             }
-            PeerMessage::ForwardOk { .. } | PeerMessage::SyncOk { .. } => {
+            PeerMessage::ForwardOk { .. } => {
                 // A reply that outlived its request; the runtime normally drops these.
                 tracing::debug!(src = %msg.src, kind = %msg.kind, "late peer reply ignored");
                 return Ok(());
             }
         };
         ctx.reply(msg, &reply)
-    }
-}
-
-/// One sync round with `peer`: sends what it is missing, if anything, and records its answer.
-async fn sync(ctx: Ctx, state: Arc<Mutex<State>>, peer: String) {
-    let batch = {
-        let mut guard = lock(&state);
-        let state = &mut *guard;
-        let progress = state.progress.entry(peer.clone()).or_default();
-        let me = ctx.node_id();
-        progress.batch(&state.logs, &state.commits, |key| {
-            owner(key, ctx.node_ids()) == me
-        })
-    };
-    let Some(batch) = batch else { return };
-    match ctx
-        .call::<_, PeerMessage>(&peer, &PeerMessage::Sync(batch.clone()), SYNC_TIMEOUT)
-        .await
-    {
-        Ok(PeerMessage::SyncOk { lengths }) => lock(&state)
-            .progress
-            .entry(peer)
-            .or_default()
-            .acknowledge(&batch, &lengths),
-        Ok(other) => tracing::warn!(%peer, "unexpected reply to sync: {other:?}"),
-        Err(err) => tracing::debug!(%peer, "sync not acknowledged: {err}"),
     }
 }

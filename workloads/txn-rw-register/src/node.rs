@@ -2,31 +2,20 @@
 //! replicates committed writes to its peers in the background.
 //!
 //! A client's `txn` never waits on the network: it runs under the store's lock, is
-//! committed, is queued for every peer, and is answered. Per peer, a timer flushes the
-//! queue as one `replicate` RPC at a time; the peer applies the whole message under its own
-//! store lock and acknowledges it, and only then are those transactions dropped from the
-//! queue. A flush that times out (a partition, a lost message) leaves the queue as it was,
-//! so the next flush sends the same transactions again, until the network heals.
+//! committed, is queued for every peer, and is answered. A timer sends each peer what its
+//! [`Outbox`] has due, as one-way `replicate` messages; the peer applies a whole message
+//! under its own store lock and acknowledges it on its own stream back, and only then are
+//! those transactions dropped from the queue. Until then (a partition, a lost message) they
+//! are sent again, until the network heals.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
+use runtime::peer_stream::send_every;
 use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
-use crate::outbox::Outbox;
-use crate::payload::{Committed, Payload};
+use crate::outbox::{Outbox, FLUSH_PERIOD};
+use crate::payload::Payload;
 use crate::store::Store;
-
-/// How often each peer's queue is flushed. Short enough that peers see writes within a few
-/// tens of milliseconds, long enough that at Maelstrom's 1000 ops/s one message carries
-/// dozens of transactions.
-const FLUSH_PERIOD: Duration = Duration::from_millis(25);
-/// How long a flush waits for its acknowledgement before trying again on a later tick.
-const ACK_TIMEOUT: Duration = Duration::from_millis(500);
-/// At most this many transactions go in one `replicate`, so catching up after a long
-/// partition sends several moderate messages rather than one huge one.
-const BATCH_LIMIT: usize = 1000;
 
 /// The txn-rw-register handler, built at `init`, when the node learns its index (part of
 /// every timestamp) and its peers.
@@ -39,7 +28,7 @@ pub struct TxnNode {
 #[derive(Debug)]
 struct Replica {
     store: Mutex<Store>,
-    outboxes: Mutex<HashMap<String, Outbox>>,
+    outbox: Mutex<Outbox>,
 }
 
 impl Replica {
@@ -49,37 +38,8 @@ impl Replica {
         runtime::lock(&self.store)
     }
 
-    fn outboxes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Outbox>> {
-        runtime::lock(&self.outboxes)
-    }
-
-    /// Queues a local commit for every peer.
-    fn queue(&self, committed: Committed) {
-        let mut outboxes = self.outboxes();
-        for outbox in outboxes.values_mut() {
-            outbox.push(committed.clone());
-        }
-    }
-
-    /// Sends `peer` what it has not acknowledged, and forgets it once acknowledged.
-    async fn flush(&self, ctx: &Ctx, peer: &str) {
-        let Some(batch) = self
-            .outboxes()
-            .get(peer)
-            .and_then(|outbox| outbox.batch(BATCH_LIMIT))
-        else {
-            return;
-        };
-        let request = Payload::Replicate { txns: batch.txns };
-        match ctx.rpc(peer, &request, ACK_TIMEOUT).await {
-            Ok(_) => {
-                if let Some(outbox) = self.outboxes().get_mut(peer) {
-                    outbox.acknowledge(batch.through);
-                }
-            }
-            // Nothing to undo: the transactions are still queued and go again next tick.
-            Err(err) => tracing::debug!(%peer, "replication not acknowledged: {err}"),
-        }
+    fn outbox(&self) -> std::sync::MutexGuard<'_, Outbox> {
+        runtime::lock(&self.outbox)
     }
 }
 
@@ -87,21 +47,12 @@ impl Start for TxnNode {
     /// Empty registers, and a flush timer per peer.
     fn start(ctx: &Ctx) -> Self {
         let index = u32::try_from(ctx.node_index()).expect("fewer than 2^32 nodes");
-        let outboxes = ctx
-            .peers()
-            .map(|peer| (peer.to_owned(), Outbox::default()))
-            .collect();
         let replica = Arc::new(Replica {
             store: Mutex::new(Store::new(index)),
-            outboxes: Mutex::new(outboxes),
+            outbox: Mutex::new(Outbox::new(ctx.peers().map(str::to_owned))),
         });
-        for peer in ctx.peers() {
-            let (replica, peer) = (Arc::clone(&replica), peer.to_owned());
-            ctx.every(FLUSH_PERIOD, move |ctx| {
-                let (replica, peer) = (Arc::clone(&replica), peer.clone());
-                async move { replica.flush(&ctx, &peer).await }
-            });
-        }
+        let sender = Arc::clone(&replica);
+        send_every(ctx, FLUSH_PERIOD, move |_, now| sender.outbox().due(now));
         TxnNode { replica }
     }
 }
@@ -114,11 +65,11 @@ impl Handler for TxnNode {
             Payload::Txn { txn } => {
                 let (txn, committed) = replica.store().execute(txn);
                 if let Some(committed) = committed {
-                    replica.queue(committed);
+                    replica.outbox().push(&committed);
                 }
                 ctx.reply(&msg, &Payload::TxnOk { txn })
             }
-            Payload::Replicate { txns } => {
+            Payload::Replicate { stream, txns } => {
                 ctx.require_peer(&msg)?;
                 txns.iter().try_for_each(Store::admit)?;
                 // One lock for the whole message: readers on this node see all of it or
@@ -126,9 +77,11 @@ impl Handler for TxnNode {
                 let mut store = replica.store();
                 txns.iter().for_each(|committed| store.apply(committed));
                 drop(store);
-                ctx.reply(&msg, &Payload::ReplicateOk)
+                // Only now is the message acknowledged: it has been applied.
+                replica.outbox().receive(&msg.src, stream, ctx.now());
+                Ok(())
             }
-            Payload::TxnOk { .. } | Payload::ReplicateOk => Err(Error::not_supported(format!(
+            Payload::TxnOk { .. } => Err(Error::not_supported(format!(
                 "{} is a reply, not a request",
                 msg.kind
             ))),

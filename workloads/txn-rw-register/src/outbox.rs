@@ -1,64 +1,90 @@
-//! The committed transactions one peer has not acknowledged yet.
+//! The committed transactions each peer has not acknowledged yet: a
+//! [`runtime::peer_stream`] stream per peer whose content is a [`Queue`] of transactions.
 //!
-//! Every local commit is queued for every peer. A flush sends the oldest queued
-//! transactions (whole ones, at most [`Outbox::batch`]'s `limit`) and remembers nothing
-//! about the attempt: an acknowledgement names the sequence number it covers and drops
-//! everything up to it, so a lost message or a lost acknowledgement simply means the same
-//! transactions go again on the next flush. That is safe because applying a transaction
-//! twice changes nothing (last-writer-wins by timestamp), and it is what lets replication
-//! outlast any partition: nothing is dropped until the peer has said it has it.
+//! Every local commit is queued for every peer. Each `replicate` carries the oldest
+//! unacknowledged transactions (whole ones, at most [`BATCH_LIMIT`]) and acknowledges the
+//! peer's own stream, so while both nodes commit, acknowledgements cost no message of
+//! their own. Nothing leaves a queue before the peer has said it has it, so a lost message
+//! or a lost acknowledgement only means the same transactions go again, which is safe
+//! because applying a transaction twice changes nothing (last-writer-wins by timestamp),
+//! and it is what lets replication outlast any partition.
 
-use std::collections::VecDeque;
+use std::time::Duration;
 
-use crate::payload::Committed;
+use runtime::peer_stream::{Header, MaxItems, Queue, StreamPolicy, Streams};
+use tokio::time::Instant;
 
-/// Unacknowledged transactions for one peer, oldest first.
-#[derive(Debug, Default)]
+use crate::payload::{Committed, Payload};
+
+/// How often the streams are polled: a peer sees writes within a few tens of
+/// milliseconds, and at Maelstrom's 1000 ops/s one message carries dozens of transactions.
+pub const FLUSH_PERIOD: Duration = Duration::from_millis(25);
+
+/// At most this many transactions go in one `replicate`, so catching up after a long
+/// partition sends several moderate messages rather than one huge one.
+pub const BATCH_LIMIT: MaxItems = MaxItems(1000);
+
+/// The polling period paces the messages; an acknowledgement waits two periods for a
+/// ride; what stays unacknowledged for half a second is sent again.
+pub const POLICY: StreamPolicy = StreamPolicy {
+    min_gap: Duration::ZERO,
+    ack_delay: Duration::from_millis(50),
+    resend_after: Duration::from_millis(500),
+};
+
+/// Per peer, the transactions it has not acknowledged.
+#[derive(Debug)]
 pub struct Outbox {
-    /// Sequence number the next queued transaction gets.
-    next_seq: u64,
-    pending: VecDeque<(u64, Committed)>,
-}
-
-/// What one flush sends: the transactions, and the sequence number an acknowledgement of
-/// them covers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Batch {
-    pub txns: Vec<Committed>,
-    pub through: u64,
+    peers: Vec<String>,
+    streams: Streams<String, Queue<Committed>>,
 }
 
 impl Outbox {
-    /// Queues a committed transaction.
-    pub fn push(&mut self, committed: Committed) {
-        self.pending.push_back((self.next_seq, committed));
-        self.next_seq += 1;
-    }
-
-    /// The oldest `limit` unacknowledged transactions, or `None` when there are none.
-    pub fn batch(&self, limit: usize) -> Option<Batch> {
-        let taken: Vec<&(u64, Committed)> = self.pending.iter().take(limit).collect();
-        let through = taken.last()?.0;
-        Some(Batch {
-            txns: taken.into_iter().map(|(_, c)| c.clone()).collect(),
-            through,
-        })
-    }
-
-    /// The peer has applied everything up to and including `through`.
-    pub fn acknowledge(&mut self, through: u64) {
-        while self.pending.front().is_some_and(|(seq, _)| *seq <= through) {
-            self.pending.pop_front();
+    /// An empty outbox towards `peers`.
+    pub fn new(peers: impl IntoIterator<Item = String>) -> Outbox {
+        Outbox {
+            peers: peers.into_iter().collect(),
+            streams: Streams::new(POLICY),
         }
     }
 
-    /// How many transactions wait for the peer.
-    pub fn len(&self) -> usize {
-        self.pending.len()
+    /// Queues a local commit for every peer.
+    pub fn push(&mut self, committed: &Committed) {
+        for peer in &self.peers {
+            self.streams
+                .session(peer.as_str())
+                .known_mut()
+                .push(committed.clone());
+        }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
+    /// Takes in the stream header of a `replicate` from `peer`, once its transactions are
+    /// applied.
+    pub fn receive(&mut self, peer: &str, header: Header, now: Instant) {
+        self.streams.receive(peer, header, now);
+    }
+
+    /// The `replicate` messages due now, by destination.
+    pub fn due(&mut self, now: Instant) -> Vec<(String, Payload)> {
+        self.streams
+            .due(&self.peers, &BATCH_LIMIT, now)
+            .into_iter()
+            .map(|(peer, out)| {
+                let message = Payload::Replicate {
+                    stream: out.header,
+                    txns: out.data.unwrap_or_default(),
+                };
+                (peer, message)
+            })
+            .collect()
+    }
+
+    /// How many transactions wait for `peer`.
+    pub fn waiting(&self, peer: &str) -> usize {
+        self.streams
+            .sessions()
+            .find(|(p, _)| p.as_str() == peer)
+            .map_or(0, |(_, session)| session.known().len())
     }
 }
 
@@ -75,34 +101,71 @@ mod tests {
         }
     }
 
-    fn counters(batch: &Batch) -> Vec<u64> {
-        batch.txns.iter().map(|c| c.ts.0).collect()
+    fn replicate(out: &(String, Payload)) -> (Header, Vec<u64>) {
+        let Payload::Replicate { stream, txns } = &out.1 else {
+            panic!("expected a replicate, got {out:?}")
+        };
+        (*stream, txns.iter().map(|c| c.ts.0).collect())
     }
 
     #[test]
-    fn batches_are_the_oldest_whole_transactions_up_to_the_limit() {
-        let mut outbox = Outbox::default();
-        assert_eq!(outbox.batch(10), None);
-        (1..=5).for_each(|c| outbox.push(unit(c)));
-        let batch = outbox.batch(3).unwrap();
-        assert_eq!((counters(&batch), batch.through), (vec![1, 2, 3], 2));
-        // Until acknowledged, the same transactions are offered again.
-        assert_eq!(outbox.batch(3), Some(batch));
+    fn messages_carry_the_oldest_unacknowledged_transactions_up_to_the_limit() {
+        let t0 = Instant::now();
+        let mut outbox = Outbox::new(["n1".to_owned()]);
+        assert!(outbox.due(t0).is_empty());
+        (1..=1001).for_each(|c| outbox.push(&unit(c)));
+        let first = outbox.due(t0);
+        let (header, counters) = replicate(&first[0]);
+        assert_eq!(header.seq, Some(0));
+        assert_eq!(counters, (1..=1000).collect::<Vec<_>>());
+        // Until acknowledged, nothing more goes; then the rest.
+        assert!(outbox.due(t0 + FLUSH_PERIOD).is_empty());
+        let ack = Header {
+            seq: None,
+            ack: Some(0),
+        };
+        outbox.receive("n1", ack, t0 + FLUSH_PERIOD);
+        assert_eq!(outbox.waiting("n1"), 1);
+        let rest = outbox.due(t0 + FLUSH_PERIOD * 2);
+        assert_eq!(replicate(&rest[0]).1, vec![1001]);
     }
 
     #[test]
-    fn acknowledgements_drop_only_what_they_cover() {
-        let mut outbox = Outbox::default();
-        (1..=3).for_each(|c| outbox.push(unit(c)));
-        let first = outbox.batch(10).unwrap();
-        outbox.push(unit(4));
-        outbox.acknowledge(first.through);
-        let rest = outbox.batch(10).unwrap();
-        assert_eq!((counters(&rest), rest.through), (vec![4], 3));
-        // A late acknowledgement of the first batch, after a retry, changes nothing.
-        outbox.acknowledge(first.through);
-        assert_eq!(outbox.len(), 1);
-        outbox.acknowledge(rest.through);
-        assert!(outbox.is_empty());
+    fn unacknowledged_transactions_go_again_and_acknowledged_ones_never() {
+        let t0 = Instant::now();
+        let mut outbox = Outbox::new(["n1".to_owned()]);
+        (1..=3).for_each(|c| outbox.push(&unit(c)));
+        let _lost = outbox.due(t0);
+        let again = outbox.due(t0 + POLICY.resend_after);
+        assert_eq!(
+            replicate(&again[0]),
+            (
+                Header {
+                    seq: Some(1),
+                    ack: None
+                },
+                vec![1, 2, 3]
+            )
+        );
+        // The peer's own message acknowledges it.
+        let theirs = Header {
+            seq: Some(0),
+            ack: Some(1),
+        };
+        outbox.receive("n1", theirs, t0 + POLICY.resend_after);
+        assert_eq!(outbox.waiting("n1"), 0);
+        outbox.push(&unit(4));
+        let next = outbox.due(t0 + POLICY.resend_after + FLUSH_PERIOD);
+        assert_eq!(
+            replicate(&next[0]),
+            (
+                Header {
+                    seq: Some(2),
+                    ack: Some(0)
+                },
+                vec![4]
+            ),
+            "only the new one, with the acknowledgement riding along"
+        );
     }
 }

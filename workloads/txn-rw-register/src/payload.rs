@@ -1,10 +1,12 @@
 //! The messages of the txn-rw-register workload: clients send `txn` and get `txn_ok`;
-//! nodes push their committed writes to each other with `replicate` / `replicate_ok`.
+//! nodes push their committed writes to each other with `replicate`, one message of a
+//! [`runtime::peer_stream`] stream, acknowledged by the `ack` of the peer's own stream.
 //!
 //! A micro-op travels as a three-element array, `["r", k, v]` or `["w", k, v]`, exactly as
 //! Maelstrom writes it (spec `maelstrom.md` §2.8), so it gets a hand-written serde shape
 //! rather than a derived one: a struct or a tagged enum would travel as an object.
 
+use runtime::peer_stream::Header;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -20,11 +22,14 @@ pub enum Payload {
     Txn { txn: Vec<MicroOp> },
     /// The same transaction with every read filled in.
     TxnOk { txn: Vec<MicroOp> },
-    /// Committed transactions a peer has not acknowledged yet, oldest first; the receiver
-    /// applies them all under one lock.
-    Replicate { txns: Vec<Committed> },
-    /// The receiver has applied every transaction of the `replicate` it answers.
-    ReplicateOk,
+    /// Committed transactions the receiver has not acknowledged yet, oldest first, which it
+    /// applies all under one lock; with no `seq`, an acknowledgement alone.
+    Replicate {
+        #[serde(flatten)]
+        stream: Header,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        txns: Vec<Committed>,
+    },
 }
 
 /// One step of a transaction.
@@ -119,6 +124,10 @@ mod tests {
     #[test]
     fn replication_units_round_trip() {
         let payload = Payload::Replicate {
+            stream: Header {
+                seq: Some(0),
+                ack: Some(4),
+            },
             txns: vec![Committed {
                 ts: Timestamp(7, 1),
                 writes: vec![(3, json!(4))],
@@ -127,7 +136,7 @@ mod tests {
         let wire = serde_json::to_value(&payload).unwrap();
         assert_eq!(
             wire,
-            json!({"type": "replicate", "txns": [{"ts": [7, 1], "writes": [[3, 4]]}]})
+            json!({"type": "replicate", "seq": 0, "ack": 4, "txns": [{"ts": [7, 1], "writes": [[3, 4]]}]})
         );
         assert_eq!(serde_json::from_value::<Payload>(wire).unwrap(), payload);
         assert!(Timestamp(7, 0) < Timestamp(7, 1) && Timestamp(7, 1) < Timestamp(8, 0));

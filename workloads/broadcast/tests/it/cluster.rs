@@ -9,10 +9,10 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::time::Duration;
 
+use broadcast::payload::Gossip;
 use broadcast::{State, Tuning};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use runtime::batcher::Batch;
 use tokio::time::Instant;
 
 /// Which messages the network drops: `(sent at, from, to) -> dropped?`.
@@ -51,7 +51,7 @@ enum Event {
     Deliver {
         to: usize,
         from: usize,
-        batch: Batch<u64>,
+        batch: Gossip,
     },
     Wake {
         node: usize,
@@ -102,7 +102,7 @@ impl Cluster {
                 );
             }
         }
-        if let Some(next) = self.nodes[i].next_due() {
+        if let Some(next) = self.nodes[i].next_due(self.t0 + now) {
             let next = (next - self.t0).max(now);
             if self.wake_at[i].is_none_or(|booked| next < booked || booked < now) {
                 self.wake_at[i] = Some(next);
@@ -114,7 +114,7 @@ impl Cluster {
     fn step(&mut self, now: Duration, event: Event) {
         match event {
             Event::Broadcast { node, value } => {
-                self.nodes[node].broadcast(value, self.t0 + now);
+                self.nodes[node].broadcast(value);
                 self.arrived(value, now);
                 self.flush(node, now);
             }

@@ -107,7 +107,7 @@ fn lost_syncs_are_repeated_until_acknowledged() {
     let mut c = cluster();
     let mut lost = 0;
     c.drop_when(move |m| {
-        let sync = matches!(m["body"]["type"].as_str(), Some("sync" | "sync_ok"));
+        let sync = matches!(m["body"]["type"].as_str(), Some("sync"));
         lost += usize::from(sync);
         sync && lost <= 6
     });

@@ -68,15 +68,12 @@ impl Cluster {
         }
     }
 
-    /// The next message of type `kind` that node `node` sends to another node, waiting for
-    /// it if need be. Other node-to-node messages are kept, in order, for later calls.
-    pub fn next_between_nodes(&mut self, node: usize, kind: &str) -> Value {
+    /// The next message that node `node` sends to another node and `wanted` accepts,
+    /// waiting for it if need be. Other node-to-node messages are kept, in order, for later
+    /// calls.
+    pub fn next_between_nodes(&mut self, node: usize, wanted: impl Fn(&Value) -> bool) -> Value {
         let member = &mut self.members[node];
-        if let Some(at) = member
-            .outgoing
-            .iter()
-            .position(|m| m["body"]["type"] == kind)
-        {
+        if let Some(at) = member.outgoing.iter().position(&wanted) {
             return member
                 .outgoing
                 .remove(at)
@@ -88,7 +85,7 @@ impl Cluster {
                 message["dest"].as_str().is_some_and(|d| d.starts_with('n')),
                 "expected a message to a node, got {message}"
             );
-            if message["body"]["type"] == kind {
+            if wanted(&message) {
                 return message;
             }
             member.outgoing.push_back(message);
@@ -106,14 +103,25 @@ impl Cluster {
         member.node.send(message.clone());
     }
 
-    /// Delivers node `from`'s next `replicate`, then the acknowledgement it gets back;
-    /// returns the `replicate` message.
+    /// Node `node`'s next `replicate` that carries transactions (not an acknowledgement
+    /// alone), without delivering it.
+    pub fn next_replicate(&mut self, node: usize) -> Value {
+        self.next_between_nodes(node, |m| {
+            m["body"]["type"] == "replicate" && m["body"].get("seq").is_some()
+        })
+    }
+
+    /// Delivers node `from`'s next `replicate` with transactions, then the destination's
+    /// next message that acknowledges it (alone, or riding on the destination's own
+    /// `replicate`); returns the first.
     pub fn replicate(&mut self, from: usize) -> Value {
-        let replicate = self.next_between_nodes(from, "replicate");
+        let replicate = self.next_replicate(from);
         self.deliver(&replicate);
         let to = self.index_of(&replicate["dest"]);
-        let ack = self.next_between_nodes(to, "replicate_ok");
-        assert_eq!(ack["body"]["in_reply_to"], replicate["body"]["msg_id"]);
+        let seq = replicate["body"]["seq"].clone();
+        let ack = self.next_between_nodes(to, |m| {
+            m["body"]["type"] == "replicate" && m["body"]["ack"].as_u64() >= seq.as_u64()
+        });
         self.deliver(&ack);
         replicate
     }

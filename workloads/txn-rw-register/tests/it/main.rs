@@ -90,12 +90,12 @@ fn a_lost_replicate_is_sent_again_and_nodes_answer_meanwhile() {
     let mut cluster = Cluster::start(2);
     cluster.txn(0, json!([["w", 5, 1]]));
     // A partition eats the first attempt.
-    let lost = cluster.next_between_nodes(0, "replicate");
+    let lost = cluster.next_replicate(0);
     // n1 answers at once all the same, from what it has.
     let reply = cluster.txn(1, json!([["r", 5, null]]));
     assert_eq!(reply["txn"], json!([["r", 5, null]]));
     let again = cluster.replicate(0);
-    assert_ne!(again["body"]["msg_id"], lost["body"]["msg_id"]);
+    assert_ne!(again["body"]["seq"], lost["body"]["seq"]);
     assert_eq!(again["body"]["txns"], lost["body"]["txns"]);
     let reply = cluster.txn(1, json!([["r", 5, null]]));
     assert_eq!(reply["txn"], json!([["r", 5, 1]]));
@@ -125,7 +125,7 @@ fn concurrent_writes_converge_to_the_same_winner_on_both_nodes() {
 fn forged_replication_is_refused_and_never_applied() {
     let mut node = runtime::testing::TestNode::start(runtime::start::<txn_rw_register::TxnNode>);
     node.init("n0", &["n0", "n1"]);
-    let replicate = |ts: u64| json!({"type": "replicate", "txns": [{"ts": [ts, 1], "writes": [[1, 9]]}], "msg_id": 2});
+    let replicate = |ts: u64| json!({"type": "replicate", "seq": 0, "txns": [{"ts": [ts, 1], "writes": [[1, 9]]}], "msg_id": 2});
     // From a client: not a peer. From a peer, a clock that would leave none for n0.
     for (src, ts, code) in [("c1", 5, 10), ("n1", u64::MAX, 12)] {
         node.send(json!({"src": src, "dest": "n0", "body": replicate(ts)}));
