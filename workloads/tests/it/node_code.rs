@@ -114,7 +114,7 @@ fn collect_rs(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// The files of modules declared as `#[cfg(test)] mod name;`.
+/// The files of modules declared as `#[cfg(test)] mod name;` (with or without `pub`).
 fn test_only_modules(files: &[PathBuf]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for file in files {
@@ -126,8 +126,11 @@ fn test_only_modules(files: &[PathBuf]) -> Vec<PathBuf> {
             _ => file.with_extension(""),
         };
         for pair in lines.windows(2) {
-            let name = pair[1]
-                .trim()
+            let declaration = pair[1].trim();
+            let name = ["pub(crate) ", "pub "]
+                .iter()
+                .find_map(|vis| declaration.strip_prefix(vis))
+                .unwrap_or(declaration)
                 .strip_prefix("mod ")
                 .and_then(|rest| rest.strip_suffix(';'));
             if let (true, Some(name)) = (pair[0].trim() == "#[cfg(test)]", name) {
