@@ -46,6 +46,7 @@ impl Cluster {
         net: &Arc<Network>,
         delays: &Arc<DelayRecorder>,
         log_dir: &Path,
+        seed: u64,
     ) -> anyhow::Result<Cluster> {
         let (tx, events) = unbounded();
         let how = Spawn {
@@ -56,6 +57,7 @@ impl Cluster {
             net,
             delays,
             events: &tx,
+            seed,
         };
         let mut cluster = Cluster {
             net: Arc::clone(net),

@@ -97,8 +97,8 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
     let delays = Arc::new(DelayRecorder::default());
 
     progress.phase("starting nodes");
-    let outcome =
-        Cluster::spawn(&opts, &bin, &net, &delays, &dir.node_logs()).and_then(|mut cluster| {
+    let outcome = Cluster::spawn(&opts, &bin, &net, &delays, &dir.node_logs(), seed).and_then(
+        |mut cluster| {
             let result = drive(
                 &mut cluster,
                 &opts,
@@ -115,7 +115,8 @@ pub fn run(request: &RunRequest, tuning: &Tuning) -> anyhow::Result<RunReport> {
             let peak_backlog = cluster.peak_backlog();
             let crashed = cluster.teardown();
             result.map(|r| (r, crashed, silent, peak_backlog))
-        });
+        },
+    );
     net.stop();
     let _ = delivery.join();
     services::stop(&net, service_threads);
