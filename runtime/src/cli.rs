@@ -18,7 +18,8 @@ pub const WORKLOAD_ENV: &str = "GLOMERS_WORKLOAD";
 /// The environment variable that sets the log filter (tracing's `EnvFilter` syntax).
 pub const LOG_ENV: &str = "GLOMERS_LOG";
 /// The environment variable that seeds the node's random numbers (a `u64`); without it the
-/// seed comes from the operating system's entropy, and is logged so a run can be repeated.
+/// seed comes from the operating system's entropy. Either way it is logged (at `info`), so a
+/// run can be repeated. The simulator sets it to the run's seed.
 pub const SEED_ENV: &str = "GLOMERS_SEED";
 /// The shared binary's own name; an argv[0] with this name selects nothing.
 const BINARY_NAME: &str = "glomers";

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rand::distributions::uniform::{SampleRange, SampleUniform};
-use rand::rngs::StdRng;
 use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::time::Instant;
@@ -283,7 +283,7 @@ impl Ctx {
 
     /// Runs `draw` on this node's random number generator, e.g.
     /// `ctx.random(|rng| policy.pause_after(attempt, rng))`.
-    pub fn random<T>(&self, draw: impl FnOnce(&mut StdRng) -> T) -> T {
+    pub fn random<T>(&self, draw: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
         self.shared.rng.with(draw)
     }
 

@@ -1,6 +1,7 @@
-//! A runtime for Maelstrom nodes. A workload implements [`Handler`]: it receives one
-//! [`Message`] at a time with a [`Ctx`] through which it replies, sends, makes RPCs with
-//! deadlines and retries, runs timers and talks to Maelstrom's services. The runtime owns
+//! A runtime for Maelstrom nodes. A workload implements [`Start`] (built at `init`, knowing
+//! its node id and peers) and [`Handler`]: it receives one [`Message`] at a time with a
+//! [`Ctx`] through which it replies, sends, makes RPCs with deadlines and retries, runs
+//! timers, reads the clock, draws random numbers and talks to Maelstrom's services. The runtime owns
 //! the process: the init handshake, the stdio transport, and keeping the node alive through
 //! bad input. Workloads register themselves with [`inventory`] and the shared `glomers`
 //! binary runs the one it is asked for through [`main`].

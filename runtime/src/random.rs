@@ -3,29 +3,31 @@
 //! launcher gave ([`crate::NodeEnv`]) and the node's id. The stdio binary seeds from entropy
 //! (or `$GLOMERS_SEED`); an in-process cluster seeds every node from the run's one seed, and
 //! mixing in the node id keeps nodes of one run from drawing the same numbers in lock-step.
+//! The generator is ChaCha8, as in the simulator: its output is fixed by its specification,
+//! so a seed means the same draws across `rand` releases.
 
 use std::sync::Mutex;
 
-use rand::rngs::StdRng;
 use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 /// The generator of one node. `Send` and `Sync`, behind a lock no caller holds across an
 /// await (draws are closures that cannot await).
 #[derive(Debug)]
 pub(crate) struct NodeRng {
-    rng: Mutex<StdRng>,
+    rng: Mutex<ChaCha8Rng>,
 }
 
 impl NodeRng {
     /// The generator of node `node_id` in a run seeded with `seed`.
     pub(crate) fn new(seed: u64, node_id: &str) -> NodeRng {
         NodeRng {
-            rng: Mutex::new(StdRng::seed_from_u64(node_seed(seed, node_id))),
+            rng: Mutex::new(ChaCha8Rng::seed_from_u64(node_seed(seed, node_id))),
         }
     }
 
     /// Runs `draw` on the generator.
-    pub(crate) fn with<T>(&self, draw: impl FnOnce(&mut StdRng) -> T) -> T {
+    pub(crate) fn with<T>(&self, draw: impl FnOnce(&mut ChaCha8Rng) -> T) -> T {
         // A panic inside a draw leaves a generator in some valid state; any state will do.
         draw(&mut crate::lock::lock(&self.rng))
     }

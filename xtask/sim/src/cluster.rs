@@ -89,6 +89,7 @@ impl Cluster {
         net: &Arc<Network>,
         delays: &Arc<DelayRecorder>,
         log_dir: &Path,
+        seed: u64,
     ) -> anyhow::Result<Cluster> {
         let (tx, events) = unbounded_channel();
         let how = Spawn {
@@ -99,6 +100,7 @@ impl Cluster {
             net,
             delays,
             events: &tx,
+            seed,
         };
         let mut nodes: Vec<Box<dyn Node>> = Vec::new();
         for id in &opts.nodes {

@@ -112,6 +112,9 @@ pub struct Spawn<'a> {
     pub net: &'a Arc<Network>,
     pub delays: &'a Arc<DelayRecorder>,
     pub events: &'a UnboundedSender<NodeEvent>,
+    /// The run's seed, passed on as `$GLOMERS_SEED`: our nodes seed their random numbers
+    /// with it (and their id), so the printed seed fixes them too. Other nodes ignore it.
+    pub seed: u64,
 }
 
 impl NodeProcess {
@@ -123,6 +126,7 @@ impl NodeProcess {
         let mut child = Command::new(how.bin)
             .args(how.args)
             .current_dir(std::env::temp_dir())
+            .env("GLOMERS_SEED", how.seed.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -158,7 +158,7 @@ pub fn execute(
         let cluster = match nodes {
             Nodes::Processes => {
                 let logs = dir.as_ref().map(RunDir::node_logs).unwrap_or_default();
-                Cluster::spawn(&opts, &bin, &net, &delays, &logs)
+                Cluster::spawn(&opts, &bin, &net, &delays, &logs, seed)
             }
             Nodes::InProcess(start) => {
                 Ok(crate::in_process::cluster(&net, &opts.nodes, *start, seed))
