@@ -55,7 +55,7 @@ impl StartNode for GSet {
                     "add" => {
                         let element = body["element"].clone();
                         added += 1;
-                        if !(forgetful && added % 3 == 0) {
+                        if !(forgetful && added.is_multiple_of(3)) {
                             set.push(element.clone());
                             for peer in &peers {
                                 let gossip = json!({"src": me, "dest": peer, "body": {"type": "gossip", "element": element}});
