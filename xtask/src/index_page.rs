@@ -8,7 +8,7 @@ use checkers::validity::Validity;
 use sim::report::html::escape;
 
 use crate::outcome::Outcome;
-use crate::summary::verdict;
+use crate::summary::{row, COLUMNS};
 
 /// The page for `outcomes`, to be written into `store`.
 pub fn render(outcomes: &[Outcome], store: &Path) -> String {
@@ -25,21 +25,7 @@ pub fn render(outcomes: &[Outcome], store: &Path) -> String {
         sim::report::STYLE,
         outcomes.len()
     );
-    for h in [
-        "suite",
-        "title",
-        "backend",
-        "seed",
-        "verdict",
-        "ops",
-        "availability",
-        "msgs/op",
-        "p50 ms",
-        "p99 ms",
-        "max ms",
-        "targets",
-        "anomalies",
-    ] {
+    for h in COLUMNS.iter().chain(&["anomalies"]) {
         page.push_str(&format!("<th>{h}</th>"));
     }
     page.push_str("</tr></thead><tbody>\n");
@@ -50,37 +36,15 @@ pub fn render(outcomes: &[Outcome], store: &Path) -> String {
         } else {
             ""
         };
-        let number = |x: Option<f64>, decimals: usize| {
-            x.map_or_else(|| "-".to_string(), |x| format!("{x:.decimals$}"))
-        };
-        let latency = |pick: fn(&crate::outcome::Latency) -> Option<f64>| {
-            number(o.latency_ms.as_ref().and_then(pick), 0)
-        };
-        let targets: Vec<String> = o
-            .targets
-            .iter()
-            .map(|t| format!("{} {}", t.bound, if t.met { "✓" } else { "✗" }))
-            .collect();
-        let cells = [
-            format!(
-                "<a href=\"{}\">{}</a>",
-                escape(&report_href(&o.store, store)),
-                escape(&o.suite)
-            ),
-            escape(&o.title),
-            escape(&o.backend),
-            o.seed.map_or_else(|| "n/a".to_string(), |s| s.to_string()),
-            format!("<b>{}</b>", verdict(o.valid)),
-            o.ops.map_or_else(|| "-".to_string(), |n| n.to_string()),
-            o.availability
-                .map_or_else(|| "-".to_string(), |a| format!("{:.1}%", a * 100.0)),
-            number(o.msgs_per_op, 2),
-            latency(|l| l.p50),
-            latency(|l| l.p99),
-            latency(|l| l.max),
-            escape(&targets.join(", ")),
-            escape(&o.anomalies.join(", ")),
-        ];
+        // The markdown table's cells, escaped; the suite links its report, the verdict is bold.
+        let mut cells: Vec<String> = row(o).iter().map(|cell| escape(cell)).collect();
+        cells[0] = format!(
+            "<a href=\"{}\">{}</a>",
+            escape(&report_href(&o.store, store)),
+            cells[0]
+        );
+        cells[4] = format!("<b>{}</b>", cells[4]);
+        cells.push(escape(&o.anomalies.join(", ")));
         page.push_str(&format!("<tr{class}>"));
         for cell in cells {
             page.push_str(&format!("<td>{cell}</td>"));

@@ -13,46 +13,52 @@ use comfy_table::{presets, Table};
 
 use crate::outcome::Outcome;
 
+/// The table's columns, in order; [`row`] gives one outcome's cells.
+pub const COLUMNS: [&str; 14] = [
+    "suite",
+    "title",
+    "backend",
+    "seed",
+    "verdict",
+    "ops",
+    "availability",
+    "msgs/op",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "ok p50 ms",
+    "ok p99 ms",
+    "targets",
+];
+
+/// One outcome's cells under [`COLUMNS`], as plain text (the page escapes and links them).
+pub fn row(o: &Outcome) -> Vec<String> {
+    let latency = |pick: fn(&crate::outcome::Latency) -> Option<f64>| {
+        number(o.latency_ms.as_ref().and_then(pick), 0)
+    };
+    vec![
+        o.suite.clone(),
+        o.title.clone(),
+        o.backend.clone(),
+        o.seed.map_or_else(|| "n/a".to_string(), |s| s.to_string()),
+        verdict(o.valid).to_string(),
+        o.ops.map_or_else(|| "-".to_string(), |n| n.to_string()),
+        o.availability
+            .map_or_else(|| "-".to_string(), |a| format!("{:.1}%", a * 100.0)),
+        number(o.msgs_per_op, 2),
+        latency(|l| l.p50),
+        latency(|l| l.p99),
+        latency(|l| l.max),
+        number(o.ok_latency_ms.and_then(|l| l.p50), 1),
+        number(o.ok_latency_ms.and_then(|l| l.p99), 1),
+        targets(o),
+    ]
+}
+
 /// The table of outcomes, then one note per suite that is not valid or misses a target.
 pub fn render(outcomes: &[Outcome]) -> String {
-    let header = [
-        "suite",
-        "title",
-        "backend",
-        "seed",
-        "verdict",
-        "ops",
-        "availability",
-        "msgs/op",
-        "p50 ms",
-        "p99 ms",
-        "max ms",
-        "ok p50 ms",
-        "ok p99 ms",
-        "targets",
-    ];
-    let rows = outcomes.iter().map(|o| {
-        let latency = |pick: fn(&crate::outcome::Latency) -> Option<f64>| {
-            number(o.latency_ms.as_ref().and_then(pick), 0)
-        };
-        vec![
-            o.suite.clone(),
-            o.title.clone(),
-            o.backend.clone(),
-            o.seed.map_or_else(|| "n/a".to_string(), |s| s.to_string()),
-            verdict(o.valid).to_string(),
-            o.ops.map_or_else(|| "-".to_string(), |n| n.to_string()),
-            o.availability
-                .map_or_else(|| "-".to_string(), |a| format!("{:.1}%", a * 100.0)),
-            number(o.msgs_per_op, 2),
-            latency(|l| l.p50),
-            latency(|l| l.p99),
-            latency(|l| l.max),
-            number(o.ok_latency_ms.and_then(|l| l.p50), 1),
-            number(o.ok_latency_ms.and_then(|l| l.p99), 1),
-            targets(o),
-        ]
-    });
+    let rows = outcomes.iter().map(row);
+    let header = COLUMNS;
     let mut text = markdown_table(&header, rows);
     for o in outcomes {
         let missed = o.targets.iter().any(|t| !t.met);
