@@ -93,13 +93,7 @@ impl InProcessNode {
             async move {
                 while let Some(line) = from_node.recv().await {
                     if line.len() > line_reader::MAX_LINE {
-                        let reason = format!(
-                            "a line of {} bytes, longer than the simulator's limit of {}",
-                            line.len(),
-                            line_reader::MAX_LINE
-                        );
-                        let shown: String = line.chars().take(300).collect();
-                        out.refuse(&shown, reason);
+                        out.too_long(&line, line.len());
                     } else {
                         out.line(&line);
                     }

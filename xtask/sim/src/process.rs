@@ -383,13 +383,7 @@ fn read_stdout(
         };
         let text = String::from_utf8_lossy(&line);
         let sent = match read {
-            line_reader::Read::TooLong(length) => output.refuse(
-                &text,
-                format!(
-                    "a line of {length} bytes, longer than the simulator's limit of {} (Maelstrom would read it)",
-                    line_reader::MAX_LINE
-                ),
-            ),
+            line_reader::Read::TooLong(length) => output.too_long(&text, length),
             _ => output.line(&text),
         };
         if sent == Some(true) {
@@ -450,13 +444,17 @@ impl NodeOutput {
         }
     }
 
-    /// Takes a line the simulator refuses before parsing it (see [`line_reader`]): the
-    /// node goes deaf for `reason`.
-    pub fn refuse(&mut self, text: &str, reason: String) -> Option<bool> {
+    /// Takes a line of `length` bytes, longer than [`line_reader::MAX_LINE`], that the
+    /// simulator refuses before parsing it (`start` is its beginning): the node goes deaf.
+    pub fn too_long(&mut self, start: &str, length: usize) -> Option<bool> {
         if self.deaf {
             self.ignored += 1;
         } else {
-            self.go_deaf(text, reason);
+            let reason = format!(
+                "a line of {length} bytes, longer than the simulator's limit of {} (Maelstrom would read it)",
+                line_reader::MAX_LINE
+            );
+            self.go_deaf(start, reason);
         }
         None
     }
