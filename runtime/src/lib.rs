@@ -25,6 +25,8 @@
 //! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
 //! - [`raft`]: a sans-IO Raft core (PreVote, CheckQuorum, ReadIndex) to replicate a state machine on.
 //! - [`txn`]: a transactional key-value state machine (registers or lists) to replicate on Raft.
+//! - `explore` (feature `explore`): handlers as in-process nodes of the simulator's cluster,
+//!   on its virtual clock, and one suite seed run on them.
 //! - [`testing`]: in-memory drivers for tests: one node ([`testing::TestNode`]) or a mesh.
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
@@ -33,6 +35,8 @@ mod cli;
 pub mod crdt;
 pub mod ctx;
 pub mod error;
+#[cfg(feature = "explore")]
+pub mod explore;
 pub mod handler;
 mod in_flight;
 pub mod lock;
@@ -58,7 +62,7 @@ pub use handler::{start, Handler, Start};
 pub use lock::lock;
 pub use node::{run, serve, NodeEnv};
 pub use protocol::Message;
-pub use registry::Workload;
+pub use registry::{Mutant, Workload};
 pub use retry::RetryPolicy;
 pub use services::{Kv, KvError, Tso};
 pub use suite::{Bound, Metric, Suite, Target};

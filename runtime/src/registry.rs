@@ -2,6 +2,11 @@
 //! `inventory::submit!`; the shared binary finds it by name. The index is a sorted map built
 //! lazily on first use, so registration order never matters, a duplicate name is an error
 //! naming both registrations, and an unknown name is answered with the known ones.
+//!
+//! Beside the workloads, a workload crate built with its `mutants` feature (the explorer's
+//! build only) submits [`Mutant`]s: deliberately broken variants of its node, which the
+//! explorer runs to show that the suites and checkers catch what each one breaks. They have
+//! an index of their own, with the same rules.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +33,50 @@ pub struct Workload {
 
 inventory::collect!(Workload);
 
+/// A deliberately broken variant of a workload's node, for the explorer only: it runs
+/// `suite` on it seed after seed until one fails, which shows that the suite's checkers
+/// catch what the mutant breaks (`cargo xtask explore --mutants`).
+#[derive(Debug, Serialize)]
+pub struct Mutant {
+    /// The name that selects it, `<workload>-<what is broken>` by convention.
+    pub name: &'static str,
+    /// The id of the suite that must catch it (one of its workload's suites).
+    pub suite: &'static str,
+    /// One line: what is broken, and why the suite should notice.
+    pub breaks: &'static str,
+    /// Builds the broken handler once `init` has told it who it is.
+    #[serde(skip)]
+    pub start: fn(&Ctx) -> Box<dyn Handler>,
+}
+
+inventory::collect!(Mutant);
+
+/// What the registry indexes by name: a workload or a mutant.
+pub trait Registration: 'static {
+    /// The name that selects it.
+    fn name(&self) -> &'static str;
+    /// What tells two registrations of one name apart in the duplicate error.
+    fn summary(&self) -> &'static str;
+}
+
+impl Registration for Workload {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn summary(&self) -> &'static str {
+        self.summary
+    }
+}
+
+impl Registration for Mutant {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn summary(&self) -> &'static str {
+        self.breaks
+    }
+}
+
 impl std::fmt::Debug for Workload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Workload")
@@ -40,9 +89,7 @@ impl std::fmt::Debug for Workload {
 /// Why the registry cannot answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegistryError {
-    #[error(
-        "workload `{name}` is registered twice: \"{first}\" and \"{second}\"; rename one of them"
-    )]
+    #[error("`{name}` is registered twice: \"{first}\" and \"{second}\"; rename one of them")]
     Duplicate {
         name: &'static str,
         first: &'static str,
@@ -53,27 +100,59 @@ pub enum RegistryError {
         name: String,
         known: Vec<&'static str>,
     },
+    #[error("unknown mutant `{name}`; known mutants: {}", known.join(", "))]
+    UnknownMutant {
+        name: String,
+        known: Vec<&'static str>,
+    },
 }
 
+/// A name index of workloads or mutants.
+type Index<'a, R> = BTreeMap<&'static str, &'a R>;
+
 /// Builds a name index, refusing duplicate names.
-pub fn build_index<'a>(
-    workloads: impl IntoIterator<Item = &'a Workload>,
-) -> Result<BTreeMap<&'static str, &'a Workload>, RegistryError> {
+pub fn build_index<'a, R: Registration>(
+    registered: impl IntoIterator<Item = &'a R>,
+) -> Result<Index<'a, R>, RegistryError> {
     let mut index = BTreeMap::new();
-    for workload in workloads {
-        if let Some(first) = index.insert(workload.name, workload) {
+    for entry in registered {
+        if let Some(first) = index.insert(entry.name(), entry) {
             return Err(RegistryError::Duplicate {
-                name: workload.name,
-                first: first.summary,
-                second: workload.summary,
+                name: entry.name(),
+                first: first.summary(),
+                second: entry.summary(),
             });
         }
     }
     Ok(index)
 }
 
-static INDEX: Lazy<Result<BTreeMap<&'static str, &'static Workload>, RegistryError>> =
+static INDEX: Lazy<Result<Index<'static, Workload>, RegistryError>> =
     Lazy::new(|| build_index(inventory::iter::<Workload>));
+
+static MUTANTS: Lazy<Result<Index<'static, Mutant>, RegistryError>> =
+    Lazy::new(|| build_index(inventory::iter::<Mutant>));
+
+/// Every registered mutant, sorted by name: none unless the workload crates were built
+/// with their `mutants` feature.
+pub fn mutants() -> Result<Vec<&'static Mutant>, RegistryError> {
+    MUTANTS
+        .as_ref()
+        .map(|index| index.values().copied().collect())
+        .map_err(Clone::clone)
+}
+
+/// The mutant registered under `name`.
+pub fn lookup_mutant(name: &str) -> Result<&'static Mutant, RegistryError> {
+    let index = MUTANTS.as_ref().map_err(Clone::clone)?;
+    index
+        .get(name)
+        .copied()
+        .ok_or_else(|| RegistryError::UnknownMutant {
+            name: name.to_owned(),
+            known: index.keys().copied().collect(),
+        })
+}
 
 /// Every registered workload, sorted by name.
 pub fn workloads() -> Result<Vec<&'static Workload>, RegistryError> {

@@ -1,5 +1,6 @@
-//! `cargo xtask build`: builds the shared node binary in release mode and lays out one hard
-//! link per registered workload, `<target>/release/nodes/<name>`, to `<target>/release/glomers`.
+//! `cargo xtask build`: builds the shared node binary and the explorer in release mode and
+//! lays out one hard link per registered workload, `<target>/release/nodes/<name>`, to
+//! `<target>/release/glomers`.
 //!
 //! Maelstrom's `--bin` takes a program without arguments, so each workload needs a path of its
 //! own; the binary picks the workload from the name it was started under (argv[0]). The links
@@ -37,17 +38,28 @@ impl Build {
     }
 }
 
-/// Builds `glomers`, reads its workload list and lays out the node links.
+/// Builds `glomers` and the explorer, reads the workload list and lays out the node links.
+/// The explorer alone is built with the workload crates' `mutants` feature, so the node
+/// binary never holds a deliberately broken variant (cargo keeps both builds of each
+/// workload crate side by side, so neither build undoes the other).
 pub fn build(project: &Project) -> Result<Catalog> {
-    let status = cargo()
-        .args(["build", "--release", "--package", "glomers"])
-        .current_dir(&project.root)
-        .status()
-        .context("could not start `cargo build`; is cargo on PATH?")?;
-    if !status.success() {
-        bail!(
-            "`cargo build --release -p glomers` failed ({status}); fix the errors it printed above"
-        );
+    let builds: [&[&str]; 2] = [
+        &["--bin", "glomers"],
+        &["--bin", "glomers-explore", "--features", "mutants"],
+    ];
+    for args in builds {
+        let status = cargo()
+            .args(["build", "--release", "--package", "glomers"])
+            .args(args)
+            .current_dir(&project.root)
+            .status()
+            .context("could not start `cargo build`; is cargo on PATH?")?;
+        if !status.success() {
+            bail!(
+                "`cargo build --release -p glomers {}` failed ({status}); fix the errors it printed above",
+                args.join(" ")
+            );
+        }
     }
     reuse(project)
 }

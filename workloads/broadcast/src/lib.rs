@@ -57,7 +57,10 @@
 //! - `state`: one node's state machine (values, star routing, one stream per peer).
 //! - `node`: the handler and its sender task.
 //! - `suites`: the Maelstrom tests each handler runs.
+//! - `mutants` (feature `mutants`): deliberately broken nodes for the explorer.
 
+#[cfg(feature = "mutants")]
+mod mutants;
 pub mod node;
 pub mod payload;
 pub mod state;

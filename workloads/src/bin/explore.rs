@@ -4,76 +4,58 @@
 //! reads the lines; run by hand it is
 //!
 //! ```text
-//! glomers-explore SUITE --seeds FIRST..LAST [--keep-folder] [--store DIR]
+//! glomers-explore SUITE --seeds FIRST..LAST [--mutant NAME] [--until-invalid] [--keep-folder] [--store DIR]
+//! glomers-explore --list-mutants
 //! ```
 //!
-//! Each node is the suite's registered handler on the node runtime's own loop
-//! (`runtime::serve`), over an in-memory transport, seeded from the run's seed; nothing
-//! here knows a workload.
+//! Each node is the suite's registered handler (or, with `--mutant`, a deliberately broken
+//! variant of it) on the node runtime's own loop (`runtime::explore`), seeded from the
+//! run's seed; nothing here knows a workload. Mutants are compiled in only when the
+//! package is built with its `mutants` feature, as `cargo xtask explore` builds it;
+//! `--until-invalid` stops at the first seed that is not valid, which is how a mutant is
+//! hunted.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use runtime::transport::Transport;
-use runtime::{Ctx, Handler, NodeEnv, Suite};
-use sim::in_process::{NodeRun, StartNode};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-
-/// Starts a registered handler as an in-process node.
-struct Registered {
-    start: fn(&Ctx) -> Box<dyn Handler>,
-}
-
-impl StartNode for Registered {
-    fn start(
-        &self,
-        _id: &str,
-        seed: u64,
-        mut input: UnboundedReceiver<String>,
-        output: UnboundedSender<String>,
-    ) -> NodeRun {
-        let (batches, mut from_node) = unbounded_channel::<Vec<String>>();
-        let (transport, to_node) = Transport::with_sink(batches);
-        let start = self.start;
-        Box::pin(async move {
-            // Dropping `to_node` when the network stops delivering is the node's end of input.
-            let feed = async move {
-                while let Some(line) = input.recv().await {
-                    if to_node.send(vec![line]).await.is_err() {
-                        return;
-                    }
-                }
-            };
-            let drain = async move {
-                while let Some(batch) = from_node.recv().await {
-                    for line in batch {
-                        let _ = output.send(line);
-                    }
-                }
-            };
-            tokio::join!(
-                runtime::serve(start, transport, NodeEnv { seed }),
-                feed,
-                drain
-            );
-        })
-    }
-}
+use runtime::explore::{run_seed, suite_options, Folder, Validity};
+use runtime::{Ctx, Handler, Suite};
 
 /// The command line.
 struct Args {
     suite: String,
     seeds: std::ops::RangeInclusive<u64>,
+    mutant: Option<String>,
+    until_invalid: bool,
     keep_folder: bool,
     store: PathBuf,
 }
 
-fn parse(mut words: impl Iterator<Item = String>) -> anyhow::Result<Args> {
-    let usage = "usage: glomers-explore SUITE --seeds FIRST..LAST [--keep-folder] [--store DIR]";
-    let suite = words.next().context(usage)?;
-    let (mut seeds, mut keep_folder, mut store) = (None, false, PathBuf::from("store"));
+/// What the command line asks for.
+enum Command {
+    Explore(Args),
+    ListMutants,
+}
+
+const USAGE: &str = "usage: glomers-explore SUITE --seeds FIRST..LAST [--mutant NAME] \
+    [--until-invalid] [--keep-folder] [--store DIR], or glomers-explore --list-mutants";
+
+fn parse(mut words: impl Iterator<Item = String>) -> anyhow::Result<Command> {
+    let suite = words.next().context(USAGE)?;
+    if suite == "--list-mutants" {
+        return Ok(Command::ListMutants);
+    }
+    let mut args = Args {
+        suite,
+        seeds: 1..=0,
+        mutant: None,
+        until_invalid: false,
+        keep_folder: false,
+        store: PathBuf::from("store"),
+    };
+    let mut seeds = None;
     while let Some(word) = words.next() {
         match word.as_str() {
             "--seeds" => {
@@ -88,20 +70,18 @@ fn parse(mut words: impl Iterator<Item = String>) -> anyhow::Result<Args> {
                 }
                 seeds = Some(first..=last);
             }
-            "--keep-folder" => keep_folder = true,
-            "--store" => store = words.next().context("--store needs a folder")?.into(),
-            other => bail!("unknown argument {other:?}; {usage}"),
+            "--mutant" => args.mutant = Some(words.next().context("--mutant needs a name")?),
+            "--until-invalid" => args.until_invalid = true,
+            "--keep-folder" => args.keep_folder = true,
+            "--store" => args.store = words.next().context("--store needs a folder")?.into(),
+            other => bail!("unknown argument {other:?}; {USAGE}"),
         }
     }
-    Ok(Args {
-        suite,
-        seeds: seeds.context(usage)?,
-        keep_folder,
-        store,
-    })
+    args.seeds = seeds.context(USAGE)?;
+    Ok(Command::Explore(args))
 }
 
-/// The suite with this id, and the handler that declares it.
+/// The suite with this id, and the workload that declares it.
 fn find(id: &str) -> anyhow::Result<(&'static Suite, &'static runtime::Workload)> {
     let workloads = glomers::workloads()?;
     for workload in &workloads {
@@ -116,45 +96,79 @@ fn find(id: &str) -> anyhow::Result<(&'static Suite, &'static runtime::Workload)
     bail!("no suite {id:?}; the suites are {}", known.join(", "))
 }
 
-fn explore(args: &Args) -> anyhow::Result<()> {
-    let (suite, handler) = find(&args.suite)?;
-    // The suite's own Maelstrom options; `--bin` only names the handler for the record.
-    let mut options = vec![
-        "-w".to_string(),
-        suite.workload.to_string(),
-        "--bin".to_string(),
-        handler.name.to_string(),
-    ];
-    options.extend(suite.args.iter().map(|a| a.to_string()));
-    let nodes = Registered {
-        start: handler.start,
+/// The handler to run on `suite`: the workload's own, or the mutant named.
+fn handler(
+    suite: &Suite,
+    workload: &runtime::Workload,
+    mutant: Option<&str>,
+) -> anyhow::Result<fn(&Ctx) -> Box<dyn Handler>> {
+    let Some(name) = mutant else {
+        return Ok(workload.start);
     };
-    let name = format!("explore-{}", suite.id);
+    let mutant = runtime::registry::lookup_mutant(name).with_context(|| {
+        "mutants are compiled in only by the `mutants` feature: \
+         cargo build --release -p glomers --features mutants"
+    })?;
+    let (_, declared_by) = find(mutant.suite)?;
+    if declared_by.name != workload.name {
+        bail!(
+            "mutant {name} breaks workload {}, not {} (suite {}); run it on one of {}'s suites",
+            declared_by.name,
+            workload.name,
+            suite.id,
+            declared_by.name
+        );
+    }
+    Ok(mutant.start)
+}
+
+fn explore(args: &Args) -> anyhow::Result<()> {
+    let (suite, workload) = find(&args.suite)?;
+    let start = handler(suite, workload, args.mutant.as_deref())?;
+    let options = suite_options(workload.name, suite);
+    let folder = Folder {
+        root: args.store.clone(),
+        name: match &args.mutant {
+            Some(mutant) => format!("explore-{}-{mutant}", suite.id),
+            None => format!("explore-{}", suite.id),
+        },
+        keep: args.keep_folder,
+    };
     let mut stdout = std::io::stdout().lock();
     for seed in args.seeds.clone() {
-        let line = match sim::explore::run_seed(
-            &options,
-            seed,
-            &nodes,
-            args.store.clone(),
-            &name,
-            args.keep_folder,
-        ) {
-            Ok(run) => serde_json::json!({"suite": suite.id, "run": run}),
-            Err(e) => {
-                serde_json::json!({"suite": suite.id, "seed": seed, "error": format!("{e:#}")})
+        let (line, valid) = match run_seed(start, &options, seed, &folder) {
+            Ok(run) => {
+                let valid = run.validity == Validity::Valid;
+                (serde_json::json!({"suite": suite.id, "run": run}), valid)
             }
+            Err(e) => (
+                serde_json::json!({"suite": suite.id, "seed": seed, "error": format!("{e:#}")}),
+                false,
+            ),
         };
         writeln!(stdout, "{line}")?;
         stdout.flush()?;
+        if args.until_invalid && !valid {
+            break;
+        }
     }
+    Ok(())
+}
+
+/// Prints the mutants compiled in, as one JSON array.
+fn list_mutants() -> anyhow::Result<()> {
+    let mutants = runtime::registry::mutants()?;
+    println!("{}", serde_json::to_string(&mutants)?);
     Ok(())
 }
 
 fn main() -> ExitCode {
     // No tracing subscriber: node logs would interleave every node of every seed, and cost
     // time; a failing seed is replayed with a run folder instead.
-    let result = parse(std::env::args().skip(1)).and_then(|args| explore(&args));
+    let result = parse(std::env::args().skip(1)).and_then(|command| match command {
+        Command::Explore(args) => explore(&args),
+        Command::ListMutants => list_mutants(),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -17,7 +17,7 @@ use anyhow::Result;
 use super::suite_runs::{self, Seeds};
 use crate::build;
 use crate::catalog::Entry;
-use crate::explore::{explore_seeds, SeedResult};
+use crate::explore::{explore_seeds, Invocation, SeedResult};
 use crate::outcome::{Latency, Outcome};
 use crate::project::Project;
 
@@ -66,7 +66,7 @@ pub fn bench(project: &Project, suites: &[String], runs: u32) -> Result<ExitCode
             &explorer,
             entry,
             &[1..=u64::from(runs)],
-            false,
+            &Invocation::default(),
             &|_| {},
         )?;
         let explored: Vec<Outcome> = explored.into_iter().filter_map(|r| r.outcome).collect();
@@ -93,8 +93,14 @@ pub fn bench(project: &Project, suites: &[String], runs: u32) -> Result<ExitCode
 /// Seeds per minute of one explorer process over `seeds` seeds.
 fn speed(project: &Project, explorer: &std::path::Path, entry: &Entry, seeds: u64) -> Result<()> {
     let started = Instant::now();
-    let results: Vec<SeedResult> =
-        explore_seeds(project, explorer, entry, &[1..=seeds], false, &|_| {})?;
+    let results: Vec<SeedResult> = explore_seeds(
+        project,
+        explorer,
+        entry,
+        &[1..=seeds],
+        &Invocation::default(),
+        &|_| {},
+    )?;
     let wall = started.elapsed().as_secs_f64();
     let valid = results.iter().filter(|r| r.valid).count();
     let virtual_seconds: f64 = results.iter().map(|r| r.virtual_seconds).sum();

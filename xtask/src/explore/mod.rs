@@ -1,12 +1,16 @@
-//! `cargo xtask explore <selectors...> [--seeds N | --seed S] [--jobs J]`: runs the selected
-//! suites' own handlers in one process on the simulator's virtual clock (the
-//! `glomers-explore` binary, built with the node binary), seed after seed, with the same
-//! network model, generators and checkers as `cargo xtask test`.
+//! `cargo xtask explore <selectors...> [--seeds N | --seed S] [--jobs J] [--mutant M]
+//! [--mutants]`: runs the selected suites' own handlers in one process on the simulator's
+//! virtual clock (the `glomers-explore` binary, built with the node binary), seed after
+//! seed, with the same network model, generators and checkers as `cargo xtask test`.
 //!
 //! Each suite's seeds `1..=N` are shared out among `J` explorer processes in contiguous
 //! ranges; every seed prints its verdict, figures and history digest as it finishes, and the
 //! suite ends with seeds per minute and each failing seed with the command that replays it
 //! (`--seed S`, which also keeps the run's folder). Exits 0 only when every seed is valid.
+//! `--mutant M` runs a deliberately broken handler in place of the suite's own, and
+//! `--mutants` hunts every mutant ([`mutants`]).
+
+mod mutants;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -25,15 +29,21 @@ use crate::catalog::Entry;
 use crate::outcome::{self, Outcome, RunInfo};
 use crate::project::Project;
 
+/// How many seeds a suite gets by default.
+const DEFAULT_SEEDS: u64 = 20;
+
 /// Explore suites on a virtual clock, many seeds each.
 #[derive(Debug, Args)]
 pub struct Explore {
-    /// What to explore: `all`, a workload (`kafka`), a Maelstrom workload or a suite id (`3c`).
-    #[arg(required = true)]
+    /// What to explore: `all`, a workload (`kafka`), a Maelstrom workload or a suite id
+    /// (`3c`); with `--mutants`, whose mutants to hunt (all when none is named); with
+    /// `--mutant`, the mutant's own suite when none is named.
+    #[arg(required_unless_present_any = ["mutants", "mutant"])]
     selectors: Vec<String>,
-    /// How many seeds per suite, from 1.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "seed")]
-    seeds: u64,
+    /// How many seeds per suite, from 1 (default 20); with `--mutants`, how many each
+    /// mutant may survive (default 1000).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "seed")]
+    seeds: Option<u64>,
     /// One seed, replayed exactly, keeping its run folder.
     #[arg(long)]
     seed: Option<u64>,
@@ -43,6 +53,14 @@ pub struct Explore {
     /// Use the binaries already built instead of running cargo build.
     #[arg(long)]
     no_build: bool,
+    /// Run this mutant (a deliberately broken handler, see `--mutants`) in place of the
+    /// suite's own handler.
+    #[arg(long, conflicts_with = "mutants")]
+    mutant: Option<String>,
+    /// Hunt the mutants: run each on its suite until a seed fails (`--seeds`, default 1000);
+    /// exit 0 only when every mutant is caught.
+    #[arg(long, conflicts_with = "seed")]
+    mutants: bool,
 }
 
 /// One line of `glomers-explore`'s output.
@@ -86,8 +104,23 @@ impl Explore {
         } else {
             build::build(&project)?
         };
-        let entries = catalog.select(&self.selectors)?;
         let explorer = project.release_dir().join("glomers-explore");
+        if self.mutants {
+            let seeds = self.seeds.unwrap_or(mutants::DEFAULT_SEEDS);
+            return mutants::hunt(
+                &project,
+                &explorer,
+                &catalog,
+                &self.selectors,
+                seeds,
+                self.jobs,
+            );
+        }
+        let selectors = match (&self.mutant, self.selectors.is_empty()) {
+            (Some(name), true) => vec![mutants::find(&explorer, name)?.suite],
+            _ => self.selectors.clone(),
+        };
+        let entries = catalog.select(&selectors)?;
         let mut all_valid = true;
         for entry in &entries {
             all_valid &= self.explore_suite(&project, &explorer, entry)?;
@@ -104,7 +137,18 @@ impl Explore {
         let id = &entry.suite.id;
         let (seeds, keep) = match self.seed {
             Some(seed) => (vec![seed..=seed], true),
-            None => (split(1..=self.seeds, u64::from(self.jobs)), false),
+            None => (
+                split(
+                    1..=self.seeds.unwrap_or(DEFAULT_SEEDS),
+                    u64::from(self.jobs),
+                ),
+                false,
+            ),
+        };
+        let invocation = Invocation {
+            keep,
+            mutant: self.mutant.clone(),
+            until_invalid: false,
         };
         let count: u64 = seeds.iter().map(|r| r.end() - r.start() + 1).sum();
         eprintln!(
@@ -113,7 +157,7 @@ impl Explore {
             seeds.len()
         );
         let started = Instant::now();
-        let ended = explore_seeds(project, explorer, entry, &seeds, keep, &|result| {
+        let ended = explore_seeds(project, explorer, entry, &seeds, &invocation, &|result| {
             print_seed(entry, result)
         })?;
         let minutes = started.elapsed().as_secs_f64() / 60.0;
@@ -126,10 +170,34 @@ impl Explore {
             ended.len() as f64 / minutes.max(1e-9),
             seeds.len()
         );
-        for seed in &failed {
-            println!("  seed {seed} failed; replay it: cargo xtask explore {id} --seed {seed}");
+        for &seed in &failed {
+            println!(
+                "  seed {seed} failed; replay it: {}",
+                invocation.replay(id, seed)
+            );
         }
         Ok(failed.is_empty() && ended.len() as u64 == count)
+    }
+}
+
+/// How each explorer process runs its seeds.
+#[derive(Debug, Clone, Default)]
+pub struct Invocation {
+    /// Keep every seed's run folder.
+    pub keep: bool,
+    /// Run this mutant instead of the suite's own handler.
+    pub mutant: Option<String>,
+    /// Stop at the first seed that is not valid.
+    pub until_invalid: bool,
+}
+
+impl Invocation {
+    /// The command that replays `seed` of suite `id` as this invocation ran it.
+    pub fn replay(&self, id: &str, seed: u64) -> String {
+        match &self.mutant {
+            Some(mutant) => format!("cargo xtask explore {id} --mutant {mutant} --seed {seed}"),
+            None => format!("cargo xtask explore {id} --seed {seed}"),
+        }
     }
 }
 
@@ -140,7 +208,7 @@ pub fn explore_seeds(
     explorer: &Path,
     entry: &Entry,
     ranges: &[std::ops::RangeInclusive<u64>],
-    keep: bool,
+    invocation: &Invocation,
     each: &(dyn Fn(&SeedResult) + Sync),
 ) -> Result<Vec<SeedResult>> {
     let ended = Mutex::new(Vec::new());
@@ -150,8 +218,8 @@ pub fn explore_seeds(
             .map(|range| {
                 let ended = &ended;
                 scope.spawn(move || {
-                    run_explorer(project, explorer, entry, range, keep, &|line| {
-                        let result = read_seed(entry, line);
+                    run_explorer(project, explorer, entry, range, invocation, &|line| {
+                        let result = read_seed(entry, invocation, line);
                         each(&result);
                         ended.lock().expect("seed results lock").push(result);
                     })
@@ -193,7 +261,7 @@ fn run_explorer(
     explorer: &Path,
     entry: &Entry,
     seeds: &std::ops::RangeInclusive<u64>,
-    keep: bool,
+    invocation: &Invocation,
     each: &dyn Fn(Line),
 ) -> Result<()> {
     let mut command = Command::new(explorer);
@@ -204,8 +272,14 @@ fn run_explorer(
         .arg("--store")
         .arg(project.store_dir())
         .stdout(Stdio::piped());
-    if keep {
+    if invocation.keep {
         command.arg("--keep-folder");
+    }
+    if let Some(mutant) = &invocation.mutant {
+        command.arg("--mutant").arg(mutant);
+    }
+    if invocation.until_invalid {
+        command.arg("--until-invalid");
     }
     let mut child = command.spawn().with_context(|| {
         format!(
@@ -233,7 +307,7 @@ fn run_explorer(
 }
 
 /// One line of the explorer read as a seed's result.
-fn read_seed(entry: &Entry, line: Line) -> SeedResult {
+fn read_seed(entry: &Entry, invocation: &Invocation, line: Line) -> SeedResult {
     let id = &entry.suite.id;
     match line {
         Line::Failed { seed, error } => {
@@ -252,7 +326,7 @@ fn read_seed(entry: &Entry, line: Line) -> SeedResult {
                 backend: "explore",
                 store: run.store.clone().unwrap_or_default(),
                 seed: Some(run.seed),
-                replay: format!("cargo xtask explore {id} --seed {}", run.seed),
+                replay: invocation.replay(id, run.seed),
             };
             SeedResult {
                 seed: run.seed,
