@@ -23,6 +23,9 @@ use anyhow::{bail, Context};
 use runtime::explore::{run_seed, suite_options, Folder, Validity};
 use runtime::{Ctx, Handler, Suite};
 
+/// Builds a node's handler at `init`.
+type StartHandler = fn(&Ctx) -> Box<dyn Handler>;
+
 /// The command line.
 struct Args {
     suite: String,
@@ -49,13 +52,14 @@ fn parse(mut words: impl Iterator<Item = String>) -> anyhow::Result<Command> {
     }
     let mut args = Args {
         suite,
-        seeds: 1..=0,
+        seeds: 1..=1,
         mutant: None,
         until_invalid: false,
         keep_folder: false,
         store: PathBuf::from("store"),
     };
     let mut seeds = None;
+    // `seeds` is required: the placeholder above is replaced below or the parse fails.
     while let Some(word) = words.next() {
         match word.as_str() {
             "--seeds" => {
@@ -101,7 +105,7 @@ fn handler(
     suite: &Suite,
     workload: &runtime::Workload,
     mutant: Option<&str>,
-) -> anyhow::Result<fn(&Ctx) -> Box<dyn Handler>> {
+) -> anyhow::Result<StartHandler> {
     let Some(name) = mutant else {
         return Ok(workload.start);
     };
