@@ -1,6 +1,10 @@
 //! Challenge 1, echo: every `echo` request is answered with an `echo_ok` carrying the same
 //! `echo` value. The smallest complete workload, and the template `cargo xtask new` copies:
-//! payload enum, node state, handler, registration with suites.
+//! payload enum, node state, handler, registration with suites, and (feature `mutants`)
+//! a deliberately broken node for the explorer in `mutants`.
+
+#[cfg(feature = "mutants")]
+mod mutants;
 
 use runtime::{async_trait, Ctx, Error, Handler, Message, Start, Suite, Workload};
 use serde::{Deserialize, Serialize};

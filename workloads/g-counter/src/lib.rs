@@ -54,8 +54,11 @@
 //! - `own`: this node's total and storing it in seq-kv.
 //! - `view`: the other nodes' totals and the barrier-then-read refresh.
 //! - `node`: the handler and the refresh timer.
+//! - `mutants` (feature `mutants`): deliberately broken nodes for the explorer.
 
 mod keys;
+#[cfg(feature = "mutants")]
+mod mutants;
 mod node;
 mod own;
 mod payload;

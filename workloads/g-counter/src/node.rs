@@ -8,7 +8,7 @@ use runtime::{async_trait, Ctx, Error, Handler, Message, Start};
 
 use crate::own::OwnTotal;
 use crate::payload::Payload;
-use crate::view::View;
+use crate::view::{Freshness, View};
 
 /// How often the view of the other nodes is refreshed from seq-kv. Final reads come at
 /// least 10 s after the last add (Maelstrom's recovery pause), so about five refreshes
@@ -37,6 +37,14 @@ impl GCounterNode {
 impl Start for GCounterNode {
     /// A node with nothing counted yet, refreshing its view every [`REFRESH_PERIOD`].
     fn start(ctx: &Ctx) -> Self {
+        GCounterNode::refreshing(ctx, Freshness::Barrier)
+    }
+}
+
+impl GCounterNode {
+    /// A node with nothing counted yet, refreshing its view every [`REFRESH_PERIOD`] with
+    /// reads made fresh as `freshness` says.
+    pub(crate) fn refreshing(ctx: &Ctx, freshness: Freshness) -> Self {
         let (own, view) = (Arc::<OwnTotal>::default(), Arc::<View>::default());
         let node = GCounterNode {
             own: Arc::clone(&own),
@@ -44,7 +52,7 @@ impl Start for GCounterNode {
         };
         ctx.every(REFRESH_PERIOD, move |ctx| {
             let (own, view) = (Arc::clone(&own), Arc::clone(&view));
-            async move { view.refresh(&ctx, &own).await }
+            async move { view.refresh(&ctx, &own, freshness).await }
         });
         node
     }

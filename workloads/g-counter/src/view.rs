@@ -16,6 +16,17 @@ use runtime::Ctx;
 use crate::keys::{barrier_key, count_key};
 use crate::own::OwnTotal;
 
+/// How a refresh makes sure its reads are fresh enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// A state-changing request before the reads (the crate's design).
+    Barrier,
+    /// The explorer's mutant (feature `mutants`): reads straight away, trusting whatever
+    /// state seq-kv serves, however stale.
+    #[cfg(feature = "mutants")]
+    TrustStaleReads,
+}
+
 /// The other nodes' totals as last read.
 #[derive(Debug, Default)]
 pub struct View {
@@ -33,9 +44,9 @@ impl View {
 
     /// Brings every peer's total up to at least its value in seq-kv's newest state at the
     /// time of the call. Failures leave the view as it was; the next refresh tries again.
-    pub async fn refresh(&self, ctx: &Ctx, own: &OwnTotal) {
+    pub async fn refresh(&self, ctx: &Ctx, own: &OwnTotal, freshness: Freshness) {
         let stored = matches!(own.flush_if_idle(ctx).await, Some(Ok(true)));
-        if !stored {
+        if !stored && freshness == Freshness::Barrier {
             let barrier = self.barriers.fetch_add(1, Ordering::Relaxed) + 1;
             if let Err(err) = ctx
                 .seq_kv()

@@ -30,7 +30,10 @@
 //!
 //! - `payload`: client messages and the gossip envelope.
 //! - `node`: the replica, handler and gossip timer.
+//! - `mutants` (feature `mutants`): deliberately broken nodes for the explorer.
 
+#[cfg(feature = "mutants")]
+mod mutants;
 mod node;
 mod payload;
 

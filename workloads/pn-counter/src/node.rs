@@ -34,9 +34,16 @@ impl PnCounterNode {
 }
 
 impl Start for PnCounterNode {
-    /// An empty replica, gossiping every [`GOSSIP_PERIOD`].
+    /// An empty replica, gossiping every [`GOSSIP_PERIOD`] under [`GOSSIP_POLICY`].
     fn start(ctx: &Ctx) -> Self {
-        let replica = Arc::new(Mutex::new(Replica::new(GOSSIP_POLICY)));
+        PnCounterNode::gossiping(ctx, GOSSIP_POLICY)
+    }
+}
+
+impl PnCounterNode {
+    /// An empty replica, gossiping every [`GOSSIP_PERIOD`] under `policy`.
+    pub(crate) fn gossiping(ctx: &Ctx, policy: StreamPolicy) -> Self {
+        let replica = Arc::new(Mutex::new(Replica::new(policy)));
         gossip_every(ctx, Arc::clone(&replica), GOSSIP_PERIOD, Payload::Gossip);
         PnCounterNode { replica }
     }

@@ -4,6 +4,10 @@
 //! Node indices are distinct and fixed by `init`, so the sequences never meet, and plain
 //! integers keep the replies small and comparable (the checker needs comparable ids).
 //! A node's counter lives in memory: Maelstrom never restarts a node in these tests.
+//! `mutants` (feature `mutants`) holds a deliberately broken node for the explorer.
+
+#[cfg(feature = "mutants")]
+mod mutants;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
