@@ -105,6 +105,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Writes `text` to stdout. A reader that stops early (`glomers --list | head -1`) closes
+/// the pipe, which is its right, not an error (`println!` would panic on it).
+fn print_out(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to stdout: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn run(invocation: Invocation) -> Result<(), String> {
     let workloads = registry::workloads().map_err(|e| e.to_string())?;
     match invocation {
@@ -119,20 +135,17 @@ fn run(invocation: Invocation) -> Result<(), String> {
             Ok(())
         }
         Invocation::List { json: false } => {
-            for workload in workloads {
-                println!("{}\t{}", workload.name, workload.summary);
-            }
-            Ok(())
+            let lines: String = workloads
+                .iter()
+                .map(|w| format!("{}\t{}\n", w.name, w.summary))
+                .collect();
+            print_out(&lines)
         }
         Invocation::List { json: true } => {
             let text = serde_json::to_string_pretty(&workloads).map_err(|e| e.to_string())?;
-            println!("{text}");
-            Ok(())
+            print_out(&format!("{text}\n"))
         }
-        Invocation::Help => {
-            print!("{}", help(&workloads));
-            Ok(())
-        }
+        Invocation::Help => print_out(&help(&workloads)),
         Invocation::Unknown(name) => {
             let known = workloads.iter().map(|w| w.name).collect();
             Err(RegistryError::Unknown { name, known }.to_string())
