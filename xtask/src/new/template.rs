@@ -19,6 +19,10 @@ serde_json.workspace = true
 async-trait.workspace = true
 inventory.workspace = true
 
+[features]
+# Deliberately broken variants of the node, registered for the explorer only.
+mutants = []
+
 [lints]
 workspace = true
 
