@@ -64,6 +64,18 @@ impl TestNode {
             .expect("the node wrote nothing in time")
     }
 
+    /// The next message the node writes to `dest`, dropping those it writes to others
+    /// meanwhile (a single node's messages to peers nobody plays); fails the test if none
+    /// comes within [`WAIT`] of the last message.
+    pub fn recv_for(&self, dest: &str) -> Value {
+        loop {
+            let message = self.recv();
+            if message["dest"] == dest {
+                return message;
+            }
+        }
+    }
+
     /// The next message the node writes within `wait`, if any (`Duration::ZERO` only
     /// looks at what is already written).
     pub fn recv_within(&self, wait: Duration) -> Option<Value> {
