@@ -76,6 +76,17 @@ impl TestNode {
         }
     }
 
+    /// Sends `body` with `msg_id` from client `c1` to the node, which is `dest`, and returns
+    /// the body of its reply, dropping what it sends its peers meanwhile (see
+    /// [`TestNode::recv_for`]).
+    pub fn request(&self, dest: &str, msg_id: u64, mut body: Value) -> Value {
+        body["msg_id"] = json!(msg_id);
+        self.send(json!({"src": "c1", "dest": dest, "body": body}));
+        let reply = self.recv_for("c1");
+        assert_eq!(reply["body"]["in_reply_to"], msg_id, "{reply}");
+        reply["body"].clone()
+    }
+
     /// The next message the node writes within `wait`, if any (`Duration::ZERO` only
     /// looks at what is already written).
     pub fn recv_within(&self, wait: Duration) -> Option<Value> {

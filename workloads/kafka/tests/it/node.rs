@@ -25,21 +25,6 @@ fn key_owned_by(index: usize) -> String {
         .expect("some key is owned by each node")
 }
 
-/// Sends `body` from client `c1` to `node` (as `dest`) and returns the reply's body, dropping
-/// whatever the node sends its peers meanwhile.
-fn request(
-    node: &TestNode,
-    dest: &str,
-    msg_id: u64,
-    mut body: serde_json::Value,
-) -> serde_json::Value {
-    body["msg_id"] = json!(msg_id);
-    node.send(json!({"src": "c1", "dest": dest, "body": body}));
-    let reply = node.recv_for("c1");
-    assert_eq!(reply["body"]["in_reply_to"], msg_id, "{reply}");
-    reply["body"].clone()
-}
-
 #[test]
 fn a_repeated_forward_appends_once() {
     let node = lean("n0");
@@ -48,9 +33,9 @@ fn a_repeated_forward_appends_once() {
     for _ in 0..2 {
         node.send(json!({"src": "n1", "dest": "n0", "body": forward.clone()}));
     }
-    assert_eq!(offset(&request(&node, "n0", 2, send(&key, 8))), 1);
+    assert_eq!(offset(&node.request("n0", 2, send(&key, 8))), 1);
     assert_eq!(
-        polled(&request(&node, "n0", 3, poll(&key, 0)), &key),
+        polled(&node.request("n0", 3, poll(&key, 0)), &key),
         [(0, 7), (1, 8)]
     );
 }
@@ -59,7 +44,7 @@ fn a_repeated_forward_appends_once() {
 fn a_send_whose_owner_stays_unreachable_fails_indefinitely() {
     // Nobody plays n0: the forward is never answered.
     let node = lean("n1");
-    let reply = request(&node, "n1", 2, send(&key_owned_by(0), 1));
+    let reply = node.request("n1", 2, send(&key_owned_by(0), 1));
     assert_eq!(reply["type"], "error", "{reply}");
     // Timeout (0) or crash (13): the owner may have appended, so never a definite code.
     assert!(matches!(reply["code"].as_u64(), Some(0 | 13)), "{reply}");
@@ -86,15 +71,15 @@ fn a_sync_from_a_client_is_refused_and_not_applied() {
     let key = key_owned_by(1);
     let sync =
         json!({"type": "sync", "logs": {key.clone(): {"start": 0, "entries": [7]}}, "commits": {}});
-    assert_eq!(request(&node, "n0", 2, sync)["code"], 10);
-    assert_eq!(polled(&request(&node, "n0", 3, poll(&key, 0)), &key), []);
+    assert_eq!(node.request("n0", 2, sync)["code"], 10);
+    assert_eq!(polled(&node.request("n0", 3, poll(&key, 0)), &key), []);
 }
 
 #[test]
 fn a_reply_type_sent_as_a_request_is_not_supported() {
     let node = TestNode::start(runtime::start::<kafka::KafkaNode>);
     node.init("n0", &["n0"]);
-    let reply = request(&node, "n0", 2, json!({"type": "send_ok", "offset": 1}));
+    let reply = node.request("n0", 2, json!({"type": "send_ok", "offset": 1}));
     assert_eq!(
         (reply["type"].clone(), reply["code"].clone()),
         (json!("error"), json!(10))

@@ -15,17 +15,8 @@ fn alone() -> TestNode {
     node
 }
 
-/// Sends `body` from client `c1` and returns the reply's body.
-fn request(node: &TestNode, msg_id: u64, mut body: Value) -> Value {
-    body["msg_id"] = json!(msg_id);
-    node.send(json!({"src": "c1", "dest": "n0", "body": body}));
-    let reply = node.recv_for("c1");
-    assert_eq!(reply["body"]["in_reply_to"], msg_id, "{reply}");
-    reply["body"].clone()
-}
-
 fn txn(node: &TestNode, msg_id: u64, txn: Value) -> Value {
-    request(node, msg_id, json!({"type": "txn", "txn": txn}))
+    node.request("n0", msg_id, json!({"type": "txn", "txn": txn}))
 }
 
 #[test]
@@ -72,7 +63,7 @@ fn bad_transactions_are_malformed_and_replies_are_not_requests() {
         (reply["type"].clone(), reply["code"].clone()),
         (json!("error"), json!(12))
     );
-    let reply = request(&node, 3, json!({"type": "txn_ok", "txn": []}));
+    let reply = node.request("n0", 3, json!({"type": "txn_ok", "txn": []}));
     assert_eq!(reply["code"], 10);
 }
 
