@@ -17,7 +17,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 pub use sim::explore::SeedRun;
 pub use sim::Validity;
-pub use trial::{figure, missed, undelivered_server_messages, Trial};
+pub use trial::{figure, undelivered_server_messages, Trial};
 
 use crate::ctx::Ctx;
 use crate::handler::Handler;

@@ -1,6 +1,6 @@
 //! [`Trial`]: a Maelstrom test of one handler on the explorer's cluster, as a workload
-//! crate's tests write it: a registered suite (or options spelled as `maelstrom test`'s),
-//! varied by a few more options, run for a seed and judged by the simulator's checkers and
+//! crate's tests write it: a registered suite, varied by a few more options (spelled as
+//! `maelstrom test`'s), run for a seed and judged by the simulator's checkers and
 //! by the figures the suite's targets bound. This is the one cluster the workload tests
 //! use: the simulator's network, services, client generators and checkers around our real
 //! handlers, on the virtual clock, so a seed's figures are the same on every machine.
@@ -25,20 +25,6 @@ pub struct Trial {
 }
 
 impl Trial {
-    /// A test of `start` with `options` as `maelstrom test` spells them
-    /// (`"-w kafka --node-count 2 --time-limit 5"`), and no targets.
-    pub fn new(start: fn(&Ctx) -> Box<dyn Handler>, options: &str) -> Trial {
-        // The simulator wants a `--bin`; in process it only names the run, and an explicit
-        // one in `options` comes later and wins.
-        let mut all = vec!["--bin".to_string(), "in-process".to_string()];
-        all.extend(options.split_whitespace().map(str::to_string));
-        Trial {
-            start,
-            options: all,
-            targets: Vec::new(),
-        }
-    }
-
     /// The suite `id` among `suites` (a workload's registered ones), with its options and
     /// its targets.
     pub fn suite(
@@ -73,16 +59,11 @@ impl Trial {
         self
     }
 
-    /// Runs the test with `seed`, whatever the verdict.
-    pub fn run(&self, seed: u64) -> anyhow::Result<SeedRun> {
-        run_seed(self.start, &self.options, seed, &Folder::none())
-    }
-
     /// Runs the test with `seed` and returns the run if it is valid and meets every target;
     /// otherwise an error that names the options and the seed (to replay it), what the
     /// checkers found and the targets missed.
     pub fn check(&self, seed: u64) -> anyhow::Result<SeedRun> {
-        let run = self.run(seed)?;
+        let run = run_seed(self.start, &self.options, seed, &Folder::none())?;
         // Shown by libtest for a failing test (or with `--nocapture`): what ran, and its cost.
         eprintln!(
             "seed {seed} of `{}`: {:?}, {} ops, {:?} server msgs/op, {:.1} virtual s in {:.1} s",
@@ -138,7 +119,7 @@ pub fn undelivered_server_messages(results: &Value) -> u64 {
 }
 
 /// The targets that `results` misses (a missing figure misses), each with its figure.
-pub fn missed(targets: &[Target], results: &Value) -> Vec<String> {
+fn missed(targets: &[Target], results: &Value) -> Vec<String> {
     targets
         .iter()
         .filter_map(|target| {
