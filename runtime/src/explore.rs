@@ -2,10 +2,13 @@
 //! a handler on the node runtime's own loop ([`serve`]) over an in-memory transport, as a
 //! node of the simulator's in-process cluster, so the same code that runs on stdio runs on
 //! the simulator's virtual clock. [`run_seed`] runs one suite seed on it: the explorer
-//! binary and the workload crates' cluster tests both go through it.
+//! binary and the workload crates' cluster tests both go through it; the tests write theirs
+//! as a [`Trial`] (`trial`: a suite, varied, run and judged against its targets).
 //!
 //! The simulator knows no node code and this runtime names no workload: this module is
 //! where the two meet.
+
+mod trial;
 
 use std::path::PathBuf;
 
@@ -14,6 +17,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 pub use sim::explore::SeedRun;
 pub use sim::Validity;
+pub use trial::{figure, undelivered_server_messages, Trial};
 
 use crate::ctx::Ctx;
 use crate::handler::Handler;

@@ -26,8 +26,8 @@
 //! - [`raft`]: a sans-IO Raft core (PreVote, CheckQuorum, ReadIndex) to replicate a state machine on.
 //! - [`txn`]: a transactional key-value state machine (registers or lists) to replicate on Raft.
 //! - `explore` (feature `explore`): handlers as in-process nodes of the simulator's cluster,
-//!   on its virtual clock, and one suite seed run on them.
-//! - [`testing`]: in-memory drivers for tests: one node ([`testing::TestNode`]) or a mesh.
+//!   on its virtual clock, one suite seed run on them, and the tests' `explore::Trial`.
+//! - [`testing`]: one node under test behind the in-memory transport ([`testing::TestNode`]).
 //! - `cli`: `runtime::main()` for the shared binary.
 //! - `logging`: tracing to stderr.
 

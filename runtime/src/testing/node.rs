@@ -64,6 +64,29 @@ impl TestNode {
             .expect("the node wrote nothing in time")
     }
 
+    /// The next message the node writes to `dest`, dropping those it writes to others
+    /// meanwhile (a single node's messages to peers nobody plays); fails the test if none
+    /// comes within [`WAIT`] of the last message.
+    pub fn recv_for(&self, dest: &str) -> Value {
+        loop {
+            let message = self.recv();
+            if message["dest"] == dest {
+                return message;
+            }
+        }
+    }
+
+    /// Sends `body` with `msg_id` from client `c1` to the node, which is `dest`, and returns
+    /// the body of its reply, dropping what it sends its peers meanwhile (see
+    /// [`TestNode::recv_for`]).
+    pub fn request(&self, dest: &str, msg_id: u64, mut body: Value) -> Value {
+        body["msg_id"] = json!(msg_id);
+        self.send(json!({"src": "c1", "dest": dest, "body": body}));
+        let reply = self.recv_for("c1");
+        assert_eq!(reply["body"]["in_reply_to"], msg_id, "{reply}");
+        reply["body"].clone()
+    }
+
     /// The next message the node writes within `wait`, if any (`Duration::ZERO` only
     /// looks at what is already written).
     pub fn recv_within(&self, wait: Duration) -> Option<Value> {

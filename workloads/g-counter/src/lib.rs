@@ -69,7 +69,7 @@ pub use node::{GCounterNode, ADD_DEADLINE, REFRESH_PERIOD};
 use runtime::{Suite, Workload};
 
 /// Fly.io's challenge 4 exactly as published, and the same on five nodes.
-const SUITES: &[Suite] = &[
+pub const SUITES: &[Suite] = &[
     Suite {
         id: "4",
         title: "Grow-only counter",

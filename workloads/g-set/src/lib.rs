@@ -46,7 +46,7 @@ pub use node::{GSetNode, GOSSIP_PERIOD, GOSSIP_POLICY};
 use runtime::{Suite, Workload};
 
 /// Challenge 4's shape on the g-set workload, on three and on five nodes.
-const SUITES: &[Suite] = &[
+pub const SUITES: &[Suite] = &[
     Suite {
         id: "g-set",
         title: "Grow-only set",

@@ -42,7 +42,7 @@ pub use node::{PnCounterNode, GOSSIP_PERIOD, GOSSIP_POLICY};
 use runtime::{Suite, Workload};
 
 /// Challenge 4's shape on the pn-counter workload, on three and on five nodes.
-const SUITES: &[Suite] = &[
+pub const SUITES: &[Suite] = &[
     Suite {
         id: "pn-counter",
         title: "PN-counter",

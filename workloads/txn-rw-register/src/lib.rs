@@ -74,7 +74,7 @@ pub use strict::StrictTxnNode;
 /// availability and partitions. 6c is published with an en dash (`–-nemesis`), which makes
 /// Maelstrom pass `–-nemesis partition` to the binary and inject no partitions at all;
 /// this suite spells it `--nemesis`, so the partitions the challenge intends do happen.
-const SUITES: &[Suite] = &[
+pub const SUITES: &[Suite] = &[
     Suite {
         id: "6a",
         title: "Single-node, totally-available transactions",

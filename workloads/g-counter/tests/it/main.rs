@@ -3,8 +3,10 @@
 //! an add is acknowledged only once seq-kv holds it, concurrent adds share a CAS, an
 //! unknown CAS outcome is resolved without counting twice, and reads catch up with the
 //! other nodes' totals although seq-kv would happily keep showing the node old states.
+//! Whole clusters run on the explorer's ([`suites`]).
 
 mod seq_kv;
+mod suites;
 
 use g_counter::GCounterNode;
 use runtime::testing::TestNode;

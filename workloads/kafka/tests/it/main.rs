@@ -1,12 +1,11 @@
-//! Both kafka handlers driven through an in-memory cluster (nodes, router, lin-kv), the
-//! way Maelstrom drives them: offsets, polls, commits, concurrency, lost messages, and
-//! what `kafka-lean` spends in server messages; and how the crate's own binary (the one
-//! `cargo run -p kafka` runs) picks between the two.
+//! Both kafka handlers on the explorer's cluster through their suites ([`suites`]: offsets,
+//! polls and commits as the checker judges them, messages per operation, partitions), one
+//! node alone for what a cluster run cannot single out ([`node`]), and how the crate's own
+//! binary (the one `cargo run -p kafka` runs) picks between the two ([`binary`]).
 
 mod binary;
-mod cluster;
-mod lean;
-mod linear;
+mod node;
+mod suites;
 
 use serde_json::{json, Value};
 
