@@ -1,0 +1,61 @@
+//! [`Link`]: what a node knows of its link with one peer, learnt only from what it sent
+//! and what arrived: whether it hears the peer, and whether the peer gets its messages.
+//! Both are judged after `silence`: a link is taken for bad only when the peer stayed
+//! quiet that long after this node wrote to it.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// One peer's link, as this node sees it.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Link {
+    /// The first message to the peer since the last one that came straight from it.
+    unheard_since: Option<Instant>,
+    /// The first message to the peer since the last word from it by any path.
+    unanswered_since: Option<Instant>,
+    /// When the peer's latest word said that it does not hear this node; `None` once a
+    /// later word says it does.
+    complained_at: Option<Instant>,
+}
+
+impl Link {
+    /// This node wrote to the peer at `now`.
+    pub(super) fn sent(&mut self, now: Instant) {
+        self.unheard_since.get_or_insert(now);
+        self.unanswered_since.get_or_insert(now);
+    }
+
+    /// A message came straight from the peer (its own, or one it passes on): the link from
+    /// it works and it is alive.
+    pub(super) fn heard_directly(&mut self) {
+        self.unheard_since = None;
+        self.unanswered_since = None;
+    }
+
+    /// A message of the peer's own arrived, by any path, saying at `deaf` whether the peer
+    /// hears this node; `now` is when a complaint arrived.
+    pub(super) fn heard_word(&mut self, deaf: bool, now: Option<Instant>) {
+        self.unanswered_since = None;
+        self.complained_at = if deaf { now } else { None };
+    }
+
+    /// True when this node does not hear the peer: nothing came straight from it for
+    /// `silence` after this node wrote to it.
+    pub(super) fn deaf(&self, now: Instant, silence: Duration) -> bool {
+        quiet_for(self.unheard_since, now, silence)
+    }
+
+    /// True when the peer seems not to get this node's messages: it said so within
+    /// `silence`, or nothing at all came from it for `silence` after this node wrote to it.
+    pub(super) fn cut(&self, now: Instant, silence: Duration) -> bool {
+        let complaint_is_fresh = self
+            .complained_at
+            .is_some_and(|at| now.saturating_duration_since(at) < silence);
+        complaint_is_fresh || quiet_for(self.unanswered_since, now, silence)
+    }
+}
+
+fn quiet_for(since: Option<Instant>, now: Instant, silence: Duration) -> bool {
+    since.is_some_and(|since| now.saturating_duration_since(since) >= silence)
+}
