@@ -396,7 +396,7 @@ impl Ctx {
             let mut relay = crate::lock(relay);
             // Only peers relay; anything else called `relay` is handled like any message.
             if msg.kind != ENVELOPE_KIND || !relay.is_peer(&msg.src) {
-                relay.heard_plain(&msg.src);
+                relay.heard_plain(&msg.src, self.now());
                 return Some(msg);
             }
         }

@@ -243,7 +243,7 @@ impl Cluster {
         let (origin, message) = match &packet {
             Packet::Plain(message) => {
                 if let Some(relays) = &mut self.relays {
-                    relays[to].heard_plain(&from_id);
+                    relays[to].heard_plain(&from_id, self.now);
                 }
                 (from_id, message.clone())
             }

@@ -10,6 +10,8 @@ use tokio::time::Instant;
 /// One peer's link, as this node sees it.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Link {
+    /// When the latest message came straight from the peer.
+    heard_at: Option<Instant>,
     /// The first message to the peer since the last one that came straight from it.
     unheard_since: Option<Instant>,
     /// The first message to the peer since the last word from it by any path.
@@ -26,9 +28,10 @@ impl Link {
         self.unanswered_since.get_or_insert(now);
     }
 
-    /// A message came straight from the peer (its own, or one it passes on): the link from
-    /// it works and it is alive.
-    pub(super) fn heard_directly(&mut self) {
+    /// A message came straight from the peer at `now` (its own, or one it passes on): the
+    /// link from it works and it is alive.
+    pub(super) fn heard_directly(&mut self, now: Instant) {
+        self.heard_at = Some(now);
         self.unheard_since = None;
         self.unanswered_since = None;
     }
@@ -49,10 +52,22 @@ impl Link {
     /// True when the peer seems not to get this node's messages: it said so within
     /// `silence`, or nothing at all came from it for `silence` after this node wrote to it.
     pub(super) fn cut(&self, now: Instant, silence: Duration) -> bool {
-        let complaint_is_fresh = self
-            .complained_at
+        self.complains(now, silence) || quiet_for(self.unanswered_since, now, silence)
+    }
+
+    /// True when the peer said within `silence` that it does not hear this node.
+    pub(super) fn complains(&self, now: Instant, silence: Duration) -> bool {
+        self.complained_at
+            .is_some_and(|at| now.saturating_duration_since(at) < silence)
+    }
+
+    /// True when the link is known to work both ways: something came straight from the
+    /// peer within `silence`, and the peer neither complains nor seems cut.
+    pub(super) fn both_ways(&self, now: Instant, silence: Duration) -> bool {
+        let heard_lately = self
+            .heard_at
             .is_some_and(|at| now.saturating_duration_since(at) < silence);
-        complaint_is_fresh || quiet_for(self.unanswered_since, now, silence)
+        heard_lately && !self.cut(now, silence)
     }
 }
 

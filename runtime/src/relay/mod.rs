@@ -19,10 +19,13 @@
 //!   one-way cut exactly that is false. So only the peer can say that it hears us.
 //! - A message to a peer that is neither deaf nor cut goes straight, as it always did. To a
 //!   deaf one it goes straight in an [`Envelope`] that says so, so the peer learns to relay
-//!   to this node; to a cut one it goes in the same envelope straight *and* through every
-//!   other peer not itself cut (through all of them when every one seems cut). A plain
-//!   message says "I hear you"; relaying toward a peer stops once it is heard again and
-//!   its messages say it hears this node.
+//!   to this node. To a cut one it goes in the same envelope straight *and* through every
+//!   other peer not itself cut (through all of them when every one seems cut), unless this
+//!   node reaches a majority of the cluster both ways without relaying: a majority is what
+//!   a quorum protocol needs to go on, and a node that has one would spend messages on
+//!   peers beyond a cut for no progress (at 5 nodes, Maelstrom's `majorities-ring` leaves
+//!   every node such a majority). A plain message says "I hear you"; relaying toward a peer
+//!   stops once it is heard again and its messages say it hears this node.
 //!
 //! What a node does with an envelope ([`Relay::heard_envelope`]): addressed to it, it is
 //! handled as if its origin had sent it straight, once (copies that came by several paths
@@ -33,8 +36,9 @@
 //!
 //! What it costs: nothing while every peer answers within `silence` (a message is plain, as
 //! before), so only protocols whose peers answer each other (requests and replies, or a
-//! leader's regular heartbeats) should turn it on. Toward a cut peer in a cluster of `n` a
-//! message costs up to `1 + 2 (n - 2)` messages instead of one.
+//! leader's regular heartbeats) should turn it on. Toward a cut peer, from a node without
+//! a majority both ways, a message in a cluster of `n` costs up to `1 + 2 (n - 2)` messages
+//! instead of one: 3 at 3 nodes.
 //!
 //! - [`envelope`]: the relayed message on the wire.
 //! - [`links`]: what a node knows of its link with one peer.
@@ -125,7 +129,7 @@ impl Relay {
         };
         link.sent(now);
         let deaf = link.deaf(now, silence);
-        if !link.cut(now, silence) {
+        if !link.cut(now, silence) || self.reaches_a_majority(now) {
             return if deaf {
                 Route::Enveloped { deaf, via: vec![] }
             } else {
@@ -143,11 +147,22 @@ impl Relay {
         Route::Enveloped { deaf, via }
     }
 
-    /// Notes a plain message straight from `from`: the link from it works, and it hears
-    /// this node (or it would have sent an envelope saying otherwise).
-    pub fn heard_plain(&mut self, from: &str) {
+    /// True when this node and the peers it reaches both ways make a majority.
+    fn reaches_a_majority(&self, now: Instant) -> bool {
+        let both_ways = self
+            .links
+            .values()
+            .filter(|link| link.both_ways(now, self.config.silence))
+            .count();
+        let cluster = self.links.len() + 1;
+        1 + both_ways > cluster / 2
+    }
+
+    /// Notes a plain message straight from `from` at `now`: the link from it works, and it
+    /// hears this node (or it would have sent an envelope saying otherwise).
+    pub fn heard_plain(&mut self, from: &str, now: Instant) {
         if let Some(link) = self.links.get_mut(from) {
-            link.heard_directly();
+            link.heard_directly(now);
             link.heard_word(false, None);
         }
     }
@@ -164,7 +179,7 @@ impl Relay {
         let Some(link) = self.links.get_mut(from) else {
             return Inbound::Drop;
         };
-        link.heard_directly();
+        link.heard_directly(now);
         if envelope.target != self.id {
             let first_hop = envelope.origin == from;
             let passable = self.is_peer(&envelope.target) && envelope.target != from;
