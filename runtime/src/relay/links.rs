@@ -50,9 +50,17 @@ impl Link {
     }
 
     /// True when the peer seems not to get this node's messages: it said so within
-    /// `silence`, or nothing at all came from it for `silence` after this node wrote to it.
-    pub(super) fn cut(&self, now: Instant, silence: Duration) -> bool {
-        self.complains(now, silence) || quiet_for(self.unanswered_since, now, silence)
+    /// `silence`, or, for a node that is `lonely` (it reaches no peer both ways), nothing at
+    /// all came from the peer for `silence` after this node wrote to it. A node with a
+    /// peer to talk to waits for the complaint: silence alone is also what a cut both ways
+    /// looks like, which no relaying through the far side's peers would cross for free.
+    pub(super) fn cut(&self, now: Instant, silence: Duration, lonely: bool) -> bool {
+        self.complains(now, silence) || (lonely && self.unanswered(now, silence))
+    }
+
+    /// True when nothing at all came from the peer for `silence` after this node wrote to it.
+    fn unanswered(&self, now: Instant, silence: Duration) -> bool {
+        quiet_for(self.unanswered_since, now, silence)
     }
 
     /// True when the peer said within `silence` that it does not hear this node.
@@ -62,12 +70,12 @@ impl Link {
     }
 
     /// True when the link is known to work both ways: something came straight from the
-    /// peer within `silence`, and the peer neither complains nor seems cut.
+    /// peer within `silence`, and the peer neither complains nor left a message unanswered.
     pub(super) fn both_ways(&self, now: Instant, silence: Duration) -> bool {
         let heard_lately = self
             .heard_at
             .is_some_and(|at| now.saturating_duration_since(at) < silence);
-        heard_lately && !self.cut(now, silence)
+        heard_lately && !self.complains(now, silence) && !self.unanswered(now, silence)
     }
 }
 

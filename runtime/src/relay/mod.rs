@@ -10,13 +10,13 @@
 //! so no two nodes hear each other and a protocol of requests and replies (Raft) cannot
 //! form a majority, although every message could still get anywhere around the ring.
 //!
-//! What a node knows of a link, and how it learns it ([`links`]):
+//! What a node knows of a link, and how it learns it (`links`):
 //! - **It does not hear the peer** ("deaf") when it sent to the peer and nothing came
 //!   straight from it for `silence`.
 //! - **The peer does not get its messages** ("cut") when the peer says so (it is deaf to
-//!   this node), or when nothing at all came from the peer, by any path, for `silence` after
-//!   this node sent to it. Hearing a peer directly does not prove the peer hears us: on a
-//!   one-way cut exactly that is false. So only the peer can say that it hears us.
+//!   this node; hearing a peer directly does not prove the peer hears us, and on a one-way
+//!   cut exactly that is false), or, for a node that reaches no peer both ways, when nothing
+//!   at all came from the peer, by any path, for `silence` after this node sent to it.
 //! - A message to a peer that is neither deaf nor cut goes straight, as it always did. To a
 //!   deaf one it goes straight in an [`Envelope`] that says so, so the peer learns to relay
 //!   to this node. To a cut one it goes in the same envelope straight *and* through every
@@ -29,7 +29,7 @@
 //!
 //! What a node does with an envelope ([`Relay::heard_envelope`]): addressed to it, it is
 //! handled as if its origin had sent it straight, once (copies that came by several paths
-//! are told apart by the origin's `msg_id`, [`seen`]); addressed to another node and
+//! are told apart by the origin's `msg_id`, `seen`); addressed to another node and
 //! received from its origin, it is passed on once, straight to its target; received from
 //! anyone else it has travelled its one hop and is dropped. So a message takes at most two
 //! hops, and relays cannot loop or multiply.
@@ -41,8 +41,8 @@
 //! instead of one: 3 at 3 nodes.
 //!
 //! - [`envelope`]: the relayed message on the wire.
-//! - [`links`]: what a node knows of its link with one peer.
-//! - [`seen`]: which relayed messages were already handled.
+//! - `links`: what a node knows of its link with one peer.
+//! - `seen`: which relayed messages were already handled.
 
 pub mod envelope;
 mod links;
@@ -129,33 +129,30 @@ impl Relay {
         };
         link.sent(now);
         let deaf = link.deaf(now, silence);
-        if !link.cut(now, silence) || self.reaches_a_majority(now) {
+        let both_ways = self
+            .links
+            .values()
+            .filter(|link| link.both_ways(now, silence))
+            .count();
+        let lonely = both_ways == 0;
+        let majority = 1 + both_ways > (self.links.len() + 1) / 2;
+        if majority || !self.links[to].cut(now, silence, lonely) {
             return if deaf {
                 Route::Enveloped { deaf, via: vec![] }
             } else {
                 Route::Direct
             };
         }
+        // Relayers are the peers that seem to get this node's messages, judged strictly.
         let others = || self.links.keys().filter(|peer| *peer != to);
         let mut via: Vec<String> = others()
-            .filter(|peer| !self.links[*peer].cut(now, silence))
+            .filter(|peer| !self.links[*peer].cut(now, silence, true))
             .cloned()
             .collect();
         if via.is_empty() {
             via = others().cloned().collect();
         }
         Route::Enveloped { deaf, via }
-    }
-
-    /// True when this node and the peers it reaches both ways make a majority.
-    fn reaches_a_majority(&self, now: Instant) -> bool {
-        let both_ways = self
-            .links
-            .values()
-            .filter(|link| link.both_ways(now, self.config.silence))
-            .count();
-        let cluster = self.links.len() + 1;
-        1 + both_ways > cluster / 2
     }
 
     /// Notes a plain message straight from `from` at `now`: the link from it works, and it

@@ -184,9 +184,12 @@ fn a_node_that_reaches_a_majority_both_ways_relays_nothing_but_still_complains()
     // n1 and n4 are beyond a cut, but n0, n2 and n3 are a majority: no copies around.
     assert_eq!(n0.route("n1", later), around(true, &[]));
     assert_eq!(n0.route("n2", later), Route::Direct);
-    // Once n3 is not heard lately, n0 relays toward the peers it cannot reach, through
-    // those not cut.
+    // With n3 not heard lately, n0 still talks with n2: silence alone is no reason to
+    // relay then, a complaint is, and copies go through the peers that seem to get them.
     let much_later = later + SILENCE;
     n0.heard_plain("n2", much_later);
-    assert_eq!(n0.route("n1", much_later), around(true, &["n2", "n3"]));
+    assert_eq!(n0.route("n1", much_later), around(true, &[]));
+    let complaint = envelope("n1", "n0", true);
+    n0.heard_envelope("n1", &complaint, Some(4), much_later);
+    assert_eq!(n0.route("n1", much_later), around(false, &["n2", "n3"]));
 }
