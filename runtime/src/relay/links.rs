@@ -49,13 +49,18 @@ impl Link {
         quiet_for(self.unheard_since, now, silence)
     }
 
-    /// True when the peer seems not to get this node's messages: it said so within
-    /// `silence`, or, for a node that is `lonely` (it reaches no peer both ways), nothing at
-    /// all came from the peer for `silence` after this node wrote to it. A node with a
-    /// peer to talk to waits for the complaint: silence alone is also what a cut both ways
-    /// looks like, which no relaying through the far side's peers would cross for free.
-    pub(super) fn cut(&self, now: Instant, silence: Duration, lonely: bool) -> bool {
-        self.complains(now, silence) || (lonely && self.unanswered(now, silence))
+    /// True when the peer says that it does not get this node's messages straight: it
+    /// complained within `silence`. Silence alone is no proof: it is also what a cut both
+    /// ways looks like, or a peer with nothing to say, and relaying through the peers on
+    /// this side of a cut would cross neither for free.
+    pub(super) fn cut(&self, now: Instant, silence: Duration) -> bool {
+        self.complains(now, silence)
+    }
+
+    /// True when the peer is no good relayer: it complains, or nothing at all came from it
+    /// for `silence` after this node wrote to it.
+    pub(super) fn unpromising(&self, now: Instant, silence: Duration) -> bool {
+        self.complains(now, silence) || self.unanswered(now, silence)
     }
 
     /// True when nothing at all came from the peer for `silence` after this node wrote to it.

@@ -13,15 +13,16 @@
 //! What a node knows of a link, and how it learns it (`links`):
 //! - **It does not hear the peer** ("deaf") when it sent to the peer and nothing came
 //!   straight from it for `silence`.
-//! - **The peer does not get its messages** ("cut") when the peer says so (it is deaf to
-//!   this node; hearing a peer directly does not prove the peer hears us, and on a one-way
-//!   cut exactly that is false), or, for a node that reaches no peer both ways, when nothing
-//!   at all came from the peer, by any path, for `silence` after this node sent to it.
+//! - **The peer does not get its messages** ("cut") when the peer says so: it is deaf to
+//!   this node. Hearing a peer directly does not prove the peer hears us (on a one-way cut
+//!   exactly that is false), and silence does not prove a cut that relaying could cross (a
+//!   cut both ways looks the same), so only the peer's complaint counts.
 //! - A message to a peer that is neither deaf nor cut goes straight, as it always did. To a
 //!   deaf one it goes straight in an [`Envelope`] that says so, so the peer learns to relay
 //!   to this node. To a cut one it goes in the same envelope straight *and* through every
-//!   other peer not itself cut (through all of them when every one seems cut), unless this
-//!   node reaches a majority of the cluster both ways without relaying: a majority is what
+//!   other peer that neither complains nor left a message unanswered for `silence` (through
+//!   all of them when none is left), unless this node reaches a majority of the cluster
+//!   both ways without relaying: a majority is what
 //!   a quorum protocol needs to go on, and a node that has one would spend messages on
 //!   peers beyond a cut for no progress (at 5 nodes, Maelstrom's `majorities-ring` leaves
 //!   every node such a majority). A plain message says "I hear you"; relaying toward a peer
@@ -62,9 +63,9 @@ use self::seen::Seen;
 /// When a link is taken for cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelayConfig {
-    /// How long after sending to a peer a node waits for something back before it takes
-    /// the link for cut. Longer than the longest quiet spell between peers that hear
-    /// each other, or live links are relayed for nothing.
+    /// How long after sending to a peer a node waits for something straight back before it
+    /// takes itself for deaf to the peer (and says so). Longer than the longest quiet spell
+    /// between peers that hear each other, or live links are relayed for nothing.
     pub silence: Duration,
 }
 
@@ -99,8 +100,8 @@ pub struct Relay {
 }
 
 impl Relay {
-    /// Node `id` of the cluster `node_ids`. Until a link has been silent for
-    /// `config.silence` after a send, it is taken for sound.
+    /// Node `id` of the cluster `node_ids`; every link is taken for sound until the traffic
+    /// says otherwise.
     pub fn new(id: &str, node_ids: &[String], config: RelayConfig) -> Relay {
         let links = node_ids
             .iter()
@@ -134,19 +135,17 @@ impl Relay {
             .values()
             .filter(|link| link.both_ways(now, silence))
             .count();
-        let lonely = both_ways == 0;
         let majority = 1 + both_ways > (self.links.len() + 1) / 2;
-        if majority || !self.links[to].cut(now, silence, lonely) {
+        if majority || !self.links[to].cut(now, silence) {
             return if deaf {
                 Route::Enveloped { deaf, via: vec![] }
             } else {
                 Route::Direct
             };
         }
-        // Relayers are the peers that seem to get this node's messages, judged strictly.
         let others = || self.links.keys().filter(|peer| *peer != to);
         let mut via: Vec<String> = others()
-            .filter(|peer| !self.links[*peer].cut(now, silence, true))
+            .filter(|peer| !self.links[*peer].unpromising(now, silence))
             .cloned()
             .collect();
         if via.is_empty() {

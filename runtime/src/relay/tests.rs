@@ -53,13 +53,20 @@ fn messages_go_straight_while_peers_answer_within_the_silence() {
 }
 
 #[test]
-fn a_peer_silent_after_a_send_gets_copies_around_it() {
+fn a_peer_silent_after_a_send_is_told_so_and_relayed_to_once_it_complains() {
     let t0 = Instant::now();
     let mut n0 = relay("n0", 3);
     assert_eq!(n0.route("n1", t0), Route::Direct);
     assert_eq!(n0.route("n1", t0 + SILENCE - ms(1)), Route::Direct);
-    // Deaf to n1 (nothing came straight), and n1 seems cut (nothing came at all).
-    assert_eq!(n0.route("n1", t0 + SILENCE), around(true, &["n2"]));
+    // Deaf to n1 (nothing came straight): n0 says so, but silence alone is no cut.
+    assert_eq!(n0.route("n1", t0 + SILENCE), around(true, &[]));
+    let complaint = envelope("n1", "n0", true);
+    let later = t0 + SILENCE + ms(1);
+    assert_eq!(
+        n0.heard_envelope("n1", &complaint, Some(1), later),
+        Inbound::Deliver
+    );
+    assert_eq!(n0.route("n1", later), around(false, &["n2"]));
 }
 
 #[test]
@@ -137,7 +144,8 @@ fn relaying_stops_once_the_peer_is_heard_straight_and_hears_us() {
     let t0 = Instant::now();
     let mut n0 = relay("n0", 3);
     n0.route("n1", t0);
-    assert_eq!(n0.route("n1", t0 + SILENCE), around(true, &["n2"]));
+    n0.heard_envelope("n1", &envelope("n1", "n0", true), Some(1), t0 + ms(10));
+    assert_eq!(n0.route("n1", t0 + SILENCE), around(false, &["n2"]));
     // A plain message straight from n1: n0 hears it, and n1 hears n0.
     n0.heard_plain("n1", t0 + SILENCE);
     assert_eq!(n0.route("n1", t0 + SILENCE + ms(1)), Route::Direct);
@@ -160,13 +168,16 @@ fn copies_go_through_peers_that_seem_reachable_or_through_all() {
     n0.heard_plain("n2", t0);
     n0.heard_plain("n4", t0);
     let later = t0 + SILENCE;
-    assert_eq!(n0.route("n1", later), around(true, &["n2", "n4"]));
+    let complaint = envelope("n1", "n0", true);
+    n0.heard_envelope("n1", &complaint, Some(1), later);
+    assert_eq!(n0.route("n1", later), around(false, &["n2", "n4"]));
     let mut lonely = relay("n0", 3);
     lonely.route("n1", t0);
     lonely.route("n2", t0);
+    lonely.heard_envelope("n1", &complaint, Some(1), later);
     assert_eq!(
         lonely.route("n1", later),
-        around(true, &["n2"]),
+        around(false, &["n2"]),
         "every other peer seems cut too: try them all"
     );
 }

@@ -1,8 +1,8 @@
 //! Relaying around cuts as a node does it through its `Ctx`, on a paused clock: the test
-//! plays the node's peers and clients. A message to a peer that stays silent goes around
-//! it too; a relayed message is handled, and answered, as if its origin had sent it
-//! straight, once; an envelope is passed on only on its first hop; and relaying stops
-//! once the peer is heard from straight.
+//! plays the node's peers and clients. A peer that stays silent is told that it is not
+//! heard, and one that says it does not hear the node gets its messages around the cut
+//! too, until it is heard from straight; a relayed message is handled, and answered, as if
+//! its origin had sent it straight, once; an envelope is passed on only on its first hop.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -127,7 +127,7 @@ fn envelope(origin: &str, target: &str, body: Value) -> Value {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_silent_peer_is_relayed_to_until_it_is_heard_from_straight() {
+async fn a_peer_that_is_not_heard_or_does_not_hear_is_told_or_relayed_to() {
     let mut node = Node::start().await;
     let first = node.poke("n1").await;
     assert_eq!(first.len(), 1, "{first:?}");
@@ -137,7 +137,20 @@ async fn a_silent_peer_is_relayed_to_until_it_is_heard_from_straight() {
         "plain while n1 may answer"
     );
 
-    tokio::time::sleep(SILENCE + Duration::from_millis(1)).await;
+    tokio::time::sleep(SILENCE).await;
+    let told = node.poke("n1").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    let body = &told[0]["body"];
+    assert_eq!(
+        (&body["type"], &body["deaf"]),
+        (&json!("relay"), &json!(true))
+    );
+    assert_eq!(body["body"]["type"], "note");
+
+    // n1 says that it does not hear n0: n0's messages go around it too.
+    let complaint = json!({"type": "relay", "origin": "n1", "target": "n0", "deaf": true,
+                           "body": {"type": "note", "msg_id": 3}});
+    node.send("n1", complaint).await;
     let around = node.poke("n1").await;
     let dests: Vec<&Value> = around.iter().map(|line| &line["dest"]).collect();
     assert_eq!(
@@ -150,7 +163,7 @@ async fn a_silent_peer_is_relayed_to_until_it_is_heard_from_straight() {
         assert_eq!(body["type"], "relay");
         assert_eq!(
             (&body["origin"], &body["target"], &body["deaf"]),
-            (&json!("n0"), &json!("n1"), &json!(true))
+            (&json!("n0"), &json!("n1"), &json!(false))
         );
         assert_eq!(body["body"]["type"], "note");
         assert_eq!(body["body"]["msg_id"], around[0]["body"]["body"]["msg_id"]);
@@ -160,10 +173,7 @@ async fn a_silent_peer_is_relayed_to_until_it_is_heard_from_straight() {
     node.send("n1", json!({"type": "note"})).await;
     let next = node.poke("n1").await;
     assert_eq!(next.len(), 1, "{next:?}");
-    assert_eq!(
-        next[0]["body"]["type"], "note",
-        "heard straight from n1, which hears n0: plain again"
-    );
+    assert_eq!(next[0]["body"]["type"], "note", "plain again");
 }
 
 #[tokio::test(start_paused = true)]
