@@ -135,7 +135,8 @@ impl Relay {
             .values()
             .filter(|link| link.both_ways(now, silence))
             .count();
-        let majority = 1 + both_ways > (self.links.len() + 1) / 2;
+        // This node and those peers make more than half of the cluster.
+        let majority = 2 * (1 + both_ways) > self.links.len() + 1;
         if majority || !self.links[to].cut(now, silence) {
             return if deaf {
                 Route::Enveloped { deaf, via: vec![] }
