@@ -1,7 +1,8 @@
 //! [`Link`]: what a node knows of its link with one peer, learnt only from what it sent
 //! and what arrived: whether it hears the peer, and whether the peer gets its messages.
-//! Both are judged after `silence`: a link is taken for bad only when the peer stayed
-//! quiet that long after this node wrote to it.
+//! This node is deaf to the peer when nothing came straight from it for `silence` after
+//! this node wrote to it; the peer does not get this node's messages when it says so (its
+//! own deafness, in a complaint no older than `silence`).
 
 use std::time::Duration;
 
