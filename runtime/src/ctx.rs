@@ -8,10 +8,14 @@
 //! wall clock normally, a virtual clock that jumps from timer to timer when that runtime's
 //! clock is paused (`start_paused`). The random numbers come from the node's own generator,
 //! seeded by whoever launched the node ([`crate::NodeEnv`]).
+//!
+//! Every message to a peer leaves through one place, so a node that relays around cuts
+//! ([`Ctx::relay_around_cuts`]) relays all of its peer traffic, requests, replies and RPCs
+//! alike, and handlers do not change.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use rand::distributions::uniform::{SampleRange, SampleUniform};
@@ -27,6 +31,7 @@ use crate::error::{Error, RpcError};
 use crate::in_flight::InFlight;
 use crate::protocol::{render, ErrorPayload, Message};
 use crate::random::NodeRng;
+use crate::relay::{Envelope, Inbound, Relay, RelayConfig, Route, ENVELOPE_KIND};
 use crate::retry::RetryPolicy;
 use crate::services::{Kv, Tso};
 use crate::transport::Outbox;
@@ -48,6 +53,8 @@ struct Shared {
     /// Cancelled when input ends: waiting RPCs give up, timers and background tasks stop.
     shutdown: CancellationToken,
     rng: NodeRng,
+    /// Set once the node relays around cuts ([`Ctx::relay_around_cuts`]).
+    relay: OnceLock<Mutex<Relay>>,
 }
 
 impl Ctx {
@@ -76,6 +83,7 @@ impl Ctx {
                 in_flight: Arc::default(),
                 tasks: TaskTracker::new(),
                 shutdown: CancellationToken::new(),
+                relay: OnceLock::new(),
             }),
         }
     }
@@ -123,14 +131,7 @@ impl Ctx {
     /// Sends a message that expects no reply. The payload serialises to an object with a
     /// `type`; a fresh `msg_id` is added.
     pub fn send<P: Serialize + ?Sized>(&self, dest: &str, payload: &P) -> Result<(), Error> {
-        let line = render(
-            self.node_id(),
-            dest,
-            payload,
-            Some(self.next_msg_id()),
-            None,
-        )?;
-        self.write(line)
+        self.emit(dest, payload, Some(self.next_msg_id()), None)
     }
 
     /// Answers `request` with `payload`.
@@ -142,14 +143,12 @@ impl Ctx {
         if client_gave_up(&request.src, request.received, self.now()) {
             return Ok(());
         }
-        let line = render(
-            self.node_id(),
+        self.emit(
             &request.src,
             payload,
             Some(self.next_msg_id()),
             request.msg_id,
-        )?;
-        self.write(line)
+        )
     }
 
     /// Answers a request with an `error` message.
@@ -160,14 +159,7 @@ impl Ctx {
         error: &Error,
     ) -> Result<(), Error> {
         let payload = ErrorPayload::new(error);
-        let line = render(
-            self.node_id(),
-            dest,
-            &payload,
-            Some(self.next_msg_id()),
-            in_reply_to,
-        )?;
-        self.write(line)
+        self.emit(dest, &payload, Some(self.next_msg_id()), in_reply_to)
     }
 
     /// Sends a request and waits for its reply until `timeout`. An `error` reply is returned
@@ -180,13 +172,15 @@ impl Ctx {
     ) -> Result<Message, RpcError> {
         let msg_id = self.next_msg_id();
         let mut pending = InFlight::register(&self.shared.in_flight, msg_id);
-        let line = render(self.node_id(), dest, payload, Some(msg_id), None).map_err(|e| {
-            RpcError::Encode {
-                dest: dest.to_owned(),
-                reason: e.text,
-            }
-        })?;
-        self.write(line).map_err(|_| RpcError::Shutdown)?;
+        let lines =
+            self.lines(dest, payload, Some(msg_id), None)
+                .map_err(|e| RpcError::Encode {
+                    dest: dest.to_owned(),
+                    reason: e.text,
+                })?;
+        for line in lines {
+            self.write(line).map_err(|_| RpcError::Shutdown)?;
+        }
         // `biased`: the branches are polled in this order, not at random, so a run on a
         // virtual clock is replayable; a reply that is there wins over a deadline just passed.
         let reply = tokio::select! {
@@ -378,6 +372,115 @@ impl Ctx {
 
     pub(crate) fn begin_shutdown(&self) {
         self.shared.shutdown.cancel();
+    }
+
+    /// Sends this node's messages to peers that seem not to get them through the other
+    /// peers as well, and passes on what peers relay (see [`crate::relay`]). For nodes whose
+    /// peers answer each other within `config.silence`, as Raft's do; until a peer stays
+    /// silent that long, nothing changes. A second call changes nothing.
+    pub fn relay_around_cuts(&self, config: RelayConfig) {
+        let relay = Relay::new(self.node_id(), self.node_ids(), config);
+        if self.shared.relay.set(Mutex::new(relay)).is_err() {
+            tracing::warn!("relaying around cuts was already on");
+        }
+    }
+
+    /// Takes in a message as it arrived: a relayed message for this node comes out as the
+    /// message its origin sent, one for another node is passed on, and `None` says there
+    /// is nothing more to do. Without relaying, every message comes out as it went in.
+    pub(crate) fn arrived(&self, msg: Message) -> Option<Message> {
+        let Some(relay) = self.shared.relay.get() else {
+            return Some(msg);
+        };
+        {
+            let mut relay = crate::lock(relay);
+            // Only peers relay; anything else called `relay` is handled like any message.
+            if msg.kind != ENVELOPE_KIND || !relay.is_peer(&msg.src) {
+                relay.heard_plain(&msg.src, self.now());
+                return Some(msg);
+            }
+        }
+        let envelope: Envelope<serde_json::Value> = match msg.payload() {
+            Ok(envelope) => envelope,
+            Err(err) => {
+                tracing::warn!(src = %msg.src, "skipped an unreadable relayed message: {err}");
+                return None;
+            }
+        };
+        let inner = match Message::from_body(
+            envelope.origin.clone(),
+            self.node_id().to_owned(),
+            envelope.body.clone(),
+            msg.received,
+        ) {
+            Ok(inner) => inner,
+            Err(reason) => {
+                tracing::warn!(src = %msg.src, "skipped a relayed message ({reason})");
+                return None;
+            }
+        };
+        let inbound =
+            crate::lock(relay).heard_envelope(&msg.src, &envelope, inner.msg_id, self.now());
+        match inbound {
+            Inbound::Deliver => Some(inner),
+            Inbound::Forward(target) => {
+                let sent = render(self.node_id(), &target, &envelope, None, None)
+                    .and_then(|line| self.write(line));
+                if let Err(err) = sent {
+                    tracing::warn!(%target, "cannot pass on a relayed message: {err}");
+                }
+                None
+            }
+            Inbound::Drop => None,
+        }
+    }
+
+    /// Sends one message, routed around a cut when relaying is on.
+    fn emit<P: Serialize + ?Sized>(
+        &self,
+        dest: &str,
+        payload: &P,
+        msg_id: Option<u64>,
+        in_reply_to: Option<u64>,
+    ) -> Result<(), Error> {
+        for line in self.lines(dest, payload, msg_id, in_reply_to)? {
+            self.write(line)?;
+        }
+        Ok(())
+    }
+
+    /// The lines that carry one message to `dest`: the message itself, or its envelopes to
+    /// `dest` and to each peer that relays it.
+    fn lines<P: Serialize + ?Sized>(
+        &self,
+        dest: &str,
+        payload: &P,
+        msg_id: Option<u64>,
+        in_reply_to: Option<u64>,
+    ) -> Result<Vec<String>, Error> {
+        let route = match self.shared.relay.get() {
+            Some(relay) => crate::lock(relay).route(dest, self.now()),
+            None => Route::Direct,
+        };
+        let Route::Enveloped { deaf, via } = route else {
+            return Ok(vec![render(
+                self.node_id(),
+                dest,
+                payload,
+                msg_id,
+                in_reply_to,
+            )?]);
+        };
+        let envelope = Envelope {
+            origin: self.node_id().to_owned(),
+            target: dest.to_owned(),
+            deaf,
+            body: crate::protocol::body(payload, msg_id, in_reply_to)?,
+        };
+        std::iter::once(dest)
+            .chain(via.iter().map(String::as_str))
+            .map(|hop| render(self.node_id(), hop, &envelope, None, None))
+            .collect()
     }
 
     fn write(&self, line: String) -> Result<(), Error> {

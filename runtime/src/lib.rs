@@ -21,6 +21,8 @@
 //! - [`suite`]: the Maelstrom tests a workload declares.
 //! - [`peer_stream`]: resend to a peer until it acknowledges: numbered, cumulative messages
 //!   with acknowledgements riding on reverse traffic (the replication building block).
+//! - [`relay`]: sending around one-way cuts through the other peers, for nodes whose peers
+//!   answer each other (Raft's).
 //! - [`topology`]: dissemination graphs (trees, stars) over the cluster's nodes.
 //! - [`crdt`]: state-based CRDTs (G-counter, PN-counter, G-set) and their merges.
 //! - [`raft`]: a sans-IO Raft core (PreVote, CheckQuorum, ReadIndex) to replicate a state machine on.
@@ -47,6 +49,7 @@ pub mod protocol;
 pub mod raft;
 mod random;
 pub mod registry;
+pub mod relay;
 pub mod retry;
 pub mod services;
 pub mod suite;

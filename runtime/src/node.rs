@@ -122,6 +122,9 @@ fn handle_line(
         );
         return Node::Waiting;
     };
+    let Some(msg) = ctx.arrived(msg) else {
+        return Node::Running { ctx, handler };
+    };
     if msg.kind == "init" {
         tracing::warn!(src = %msg.src, "init received twice; answering it again");
         reply_or_log(ctx.reply(&msg, &InitReply::InitOk));

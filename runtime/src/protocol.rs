@@ -42,7 +42,18 @@ impl Message {
     pub fn parse(line: &str, received: Instant) -> Result<Message, String> {
         let envelope: WireEnvelope =
             serde_json::from_str(line).map_err(|e| format!("not a Maelstrom message: {e}"))?;
-        let Value::Object(fields) = &envelope.body else {
+        Message::from_body(envelope.src, envelope.dest, envelope.body, received)
+    }
+
+    /// The message from `src` to `dest` whose body is `body`, read at `received`: how a
+    /// relayed message's body, which travelled inside another message, is taken in.
+    pub fn from_body(
+        src: String,
+        dest: String,
+        body: Value,
+        received: Instant,
+    ) -> Result<Message, String> {
+        let Value::Object(fields) = &body else {
             return Err("message body is not a JSON object".to_string());
         };
         let kind = match fields.get("type") {
@@ -61,12 +72,12 @@ impl Message {
         let msg_id = id_field("msg_id")?;
         let in_reply_to = id_field("in_reply_to")?;
         Ok(Message {
-            src: envelope.src,
-            dest: envelope.dest,
+            src,
+            dest,
             kind,
             msg_id,
             in_reply_to,
-            body: envelope.body,
+            body,
             received,
         })
     }
@@ -137,6 +148,22 @@ struct OutEnvelope<'a, P: ?Sized> {
     src: &'a str,
     dest: &'a str,
     body: OutBody<'a, P>,
+}
+
+/// The body of an outgoing message as JSON: the payload with the reserved ids added, as
+/// [`render`] writes it, for a message that travels inside another.
+pub fn body<P: Serialize + ?Sized>(
+    payload: &P,
+    msg_id: Option<u64>,
+    in_reply_to: Option<u64>,
+) -> Result<Value, Error> {
+    let body = OutBody {
+        payload,
+        msg_id,
+        in_reply_to,
+    };
+    serde_json::to_value(&body)
+        .map_err(|e| Error::crash(format!("cannot encode a message body: {e}")))
 }
 
 /// Renders one outgoing protocol line (without the newline). The payload must serialise to

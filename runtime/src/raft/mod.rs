@@ -22,6 +22,10 @@
 //!   the read was registered. There are no time-based leases, which rely on bounded clock
 //!   drift.
 //!
+//! The server ([`server`]) also relays its peer traffic around one-way cuts
+//! ([`crate::relay`]), below the core: Maelstrom's 3-node `majorities-ring` leaves no two
+//! nodes that hear each other, and with relaying every message still arrives, in two hops.
+//!
 //! Invariants the code keeps (and the simulator checks):
 //! - Election safety: at most one leader per term (one vote per term per node; a leader
 //!   needs a majority).

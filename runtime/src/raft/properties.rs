@@ -1,6 +1,7 @@
 //! Raft's safety properties under random faults: proptest picks a cluster size, how
 //! lossy, duplicating and slow the network is, a seed for the schedule of partitions and
-//! client operations, and the simulated cluster runs it with the [`super::checks`]
+//! client operations, whether the nodes relay around cuts, and the simulated cluster runs
+//! it with the [`super::checks`]
 //! checks after every event. Once the network heals, the cluster must recover: a leader
 //! is elected and both a proposal and a read complete.
 
@@ -29,6 +30,7 @@ struct Schedule {
     size: usize,
     faults: Faults,
     partitions: bool,
+    relaying: bool,
     seed: u64,
 }
 
@@ -40,21 +42,25 @@ fn schedules() -> impl Strategy<Value = Schedule> {
         1u64..80,
         0.0f64..0.05,
         any::<bool>(),
+        any::<bool>(),
         any::<u64>(),
     )
         .prop_map(
-            |(size, drop, duplicate, max_latency, stall_chance, partitions, seed)| Schedule {
-                size,
-                faults: Faults {
-                    min_latency: Duration::from_millis(1),
-                    max_latency: Duration::from_millis(max_latency),
-                    drop,
-                    duplicate,
-                    stall_chance,
-                    stall: Duration::from_secs(2),
-                },
-                partitions,
-                seed,
+            |(size, drop, duplicate, max_latency, stall_chance, partitions, relaying, seed)| {
+                Schedule {
+                    size,
+                    faults: Faults {
+                        min_latency: Duration::from_millis(1),
+                        max_latency: Duration::from_millis(max_latency),
+                        drop,
+                        duplicate,
+                        stall_chance,
+                        stall: Duration::from_secs(2),
+                    },
+                    partitions,
+                    relaying,
+                    seed,
+                }
             },
         )
 }
@@ -63,6 +69,9 @@ fn schedules() -> impl Strategy<Value = Schedule> {
 /// come and go. Returns the cluster and the next unused command.
 fn run_faulty(schedule: &Schedule) -> (Cluster, u64) {
     let mut cluster = Cluster::new(schedule.size, CONFIG, schedule.faults, schedule.seed);
+    if schedule.relaying {
+        cluster.relay_around_cuts();
+    }
     let mut rng = StdRng::seed_from_u64(schedule.seed ^ 0x5eed);
     let mut command = 0;
     let mut read = 0;

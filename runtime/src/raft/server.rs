@@ -8,6 +8,10 @@
 //! Server messages per client operation: one forward and its reply for requests that reach
 //! a follower, plus the leader's rounds of AppendEntries (one message and one reply per
 //! follower per round), which gather every proposal and read of a batching gap.
+//!
+//! The server relays its peer traffic around one-way cuts ([`crate::relay`], turned on at
+//! start with [`relay_config`]): on a 3-node `majorities-ring` no two nodes hear each other,
+//! so without it no leader is elected, and a forwarded request's reply could never come back.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -22,6 +26,7 @@ use super::{RaftConfig, RaftMessage};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorCode, RpcError};
 use crate::protocol::Message;
+use crate::relay::RelayConfig;
 
 /// The core's timing plus how long requests may wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +42,22 @@ pub struct ServerConfig {
 
 /// How often a waiting node looks again for a leader.
 const LEADER_POLL: Duration = Duration::from_millis(20);
+
+/// When a Raft server takes a link for cut: after two heartbeat intervals without an
+/// answer. Between Raft peers that hear each other no write goes unanswered for longer
+/// than one heartbeat interval and a round trip: every request (pre-vote, vote,
+/// AppendEntries) is answered at once, and a leader writes to each follower at least once
+/// per heartbeat interval, which is the follower's answer to its replies. The second
+/// interval is the margin for the round trip (milliseconds on Maelstrom's command lines,
+/// against 100 ms intervals), so a live link is not relayed for nothing. It is also well
+/// below the minimum election timeout: relaying starts before a follower cut off from the
+/// leader campaigns, and before a leader that hears no majority straight steps down
+/// (CheckQuorum) when it could still reach one around the cut.
+pub fn relay_config(raft: &RaftConfig) -> RelayConfig {
+    RelayConfig {
+        silence: raft.heartbeat_interval * 2,
+    }
+}
 
 /// Messages between the nodes of a Raft server.
 #[derive(Debug, Serialize, Deserialize)]
@@ -80,6 +101,7 @@ impl<S: StateMachine> RaftServer<S> {
     /// seeded from the node's generator ([`Ctx::random`]), so nodes draw different ones and
     /// a run with the same seed draws the same.
     pub fn start(ctx: &Ctx, machine: S, config: ServerConfig) -> RaftServer<S> {
+        ctx.relay_around_cuts(relay_config(&config.raft));
         let seed = ctx.random(|rng| rng.gen());
         let replica = Replica::new(
             ctx.node_id(),

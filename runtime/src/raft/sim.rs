@@ -1,7 +1,9 @@
 //! A deterministic in-memory cluster for tests: N Raft cores on a virtual clock, joined
 //! by a network that delays each message by a random latency (which reorders them),
 //! drops, duplicates and stalls some, and drops everything on a cut link: between the
-//! groups of a partition, or one way only, as Maelstrom's grudges can be.
+//! groups of a partition, or one way only, as Maelstrom's grudges can be. Nodes may relay
+//! around cuts ([`Cluster::relay_around_cuts`]), deciding as a node's `Ctx` does
+//! ([`crate::relay::Relay`]).
 //! Every random choice comes from one seed, so a failing run replays exactly. After every
 //! event the [`Checker`] looks at the node that changed.
 
@@ -16,6 +18,8 @@ use super::checks::Checker;
 use super::config::RaftConfig;
 use super::core::{EntryId, NotLeader, Raft, ReadId, Role};
 use super::message::RaftMessage;
+use super::server::relay_config;
+use crate::relay::{Envelope, Inbound, Relay, Route};
 
 /// The timing the tests use: a 50 ms heartbeat and elections after 200-400 ms of
 /// silence, against simulated latencies of a few to tens of milliseconds.
@@ -60,7 +64,17 @@ impl Faults {
 struct InFlight {
     from: usize,
     to: usize,
-    message: RaftMessage<u64>,
+    packet: Packet,
+}
+
+/// What travels: a Raft message, or one in a relay envelope with its origin's number.
+#[derive(Clone)]
+enum Packet {
+    Plain(RaftMessage<u64>),
+    Enveloped {
+        id: u64,
+        envelope: Envelope<RaftMessage<u64>>,
+    },
 }
 
 pub(super) struct Cluster {
@@ -76,6 +90,8 @@ pub(super) struct Cluster {
     wire: BTreeMap<(Instant, u64), InFlight>,
     next_seq: u64,
     sent: u64,
+    /// Each node's relay, when the nodes relay around cuts.
+    relays: Option<Vec<Relay>>,
     pub(super) checker: Checker,
 }
 
@@ -98,8 +114,20 @@ impl Cluster {
             wire: BTreeMap::new(),
             next_seq: 0,
             sent: 0,
+            relays: None,
             checker: Checker::new(size),
         }
+    }
+
+    /// Makes every node relay around cuts, as a Raft server does with this configuration.
+    pub(super) fn relay_around_cuts(&mut self) {
+        let config = relay_config(&self.nodes[0].config);
+        let relays = self
+            .ids
+            .iter()
+            .map(|id| Relay::new(id, &self.ids, config))
+            .collect();
+        self.relays = Some(relays);
     }
 
     /// Messages the nodes have sent so far, lost ones included.
@@ -195,9 +223,7 @@ impl Cluster {
         if delivery == Some(next) {
             let (_, in_flight) = self.wire.pop_first().expect("a delivery is due");
             if !self.cut[in_flight.from][in_flight.to] {
-                let from = self.ids[in_flight.from].clone();
-                self.nodes[in_flight.to].step(&from, in_flight.message, next);
-                self.after_event(in_flight.to);
+                self.deliver(in_flight);
             }
         } else {
             self.nodes[timer_node].tick(next);
@@ -210,43 +236,107 @@ impl Cluster {
         true
     }
 
-    /// Puts what `node` sent on the wire and lets the checker look at it.
+    /// Hands a message that arrived to its node: through the node's relay, if it has one.
+    fn deliver(&mut self, in_flight: InFlight) {
+        let InFlight { from, to, packet } = in_flight;
+        let from_id = self.ids[from].clone();
+        let (origin, message) = match &packet {
+            Packet::Plain(message) => {
+                if let Some(relays) = &mut self.relays {
+                    relays[to].heard_plain(&from_id, self.now);
+                }
+                (from_id, message.clone())
+            }
+            Packet::Enveloped { id, envelope } => {
+                let relays = self
+                    .relays
+                    .as_mut()
+                    .expect("only relaying nodes send envelopes");
+                match relays[to].heard_envelope(&from_id, envelope, Some(*id), self.now) {
+                    Inbound::Deliver => (envelope.origin.clone(), envelope.body.clone()),
+                    Inbound::Forward(target) => {
+                        let target = self.index(&target);
+                        self.put(to, target, packet);
+                        return;
+                    }
+                    Inbound::Drop => return,
+                }
+            }
+        };
+        self.nodes[to].step(&origin, message, self.now);
+        self.after_event(to);
+    }
+
+    fn index(&self, id: &str) -> usize {
+        self.ids
+            .iter()
+            .position(|node| node == id)
+            .expect("raft sends only to cluster members")
+    }
+
+    /// Puts what `node` sent on the wire, routed by its relay if it has one, and lets the
+    /// checker look at it.
     fn after_event(&mut self, node: usize) {
         for (to, message) in self.nodes[node].take_messages() {
-            let to = self
-                .ids
-                .iter()
-                .position(|id| *id == to)
-                .expect("raft sends only to cluster members");
-            self.sent += 1;
-            if self.cut[node][to] || self.rng.gen_bool(self.faults.drop) {
-                continue;
-            }
-            let copies = if self.rng.gen_bool(self.faults.duplicate) {
-                2
-            } else {
-                1
+            let route = match &mut self.relays {
+                Some(relays) => relays[node].route(&to, self.now),
+                None => Route::Direct,
             };
-            for _ in 0..copies {
-                let faults = self.faults;
-                let mut latency = if faults.max_latency > faults.min_latency {
-                    self.rng.gen_range(faults.min_latency..=faults.max_latency)
-                } else {
-                    faults.min_latency
-                };
-                if faults.stall > Duration::ZERO && self.rng.gen_bool(faults.stall_chance) {
-                    latency += self.rng.gen_range(Duration::ZERO..=faults.stall);
+            let to = self.index(&to);
+            match route {
+                Route::Direct => self.put(node, to, Packet::Plain(message)),
+                Route::Enveloped { deaf, via } => {
+                    self.next_seq += 1;
+                    let packet = Packet::Enveloped {
+                        id: self.next_seq,
+                        envelope: Envelope {
+                            origin: self.ids[node].clone(),
+                            target: self.ids[to].clone(),
+                            deaf,
+                            body: message,
+                        },
+                    };
+                    for hop in via {
+                        let hop = self.index(&hop);
+                        self.put(node, hop, packet.clone());
+                    }
+                    self.put(node, to, packet);
                 }
-                self.next_seq += 1;
-                let in_flight = InFlight {
-                    from: node,
-                    to,
-                    message: message.clone(),
-                };
-                self.wire
-                    .insert((self.now + latency, self.next_seq), in_flight);
             }
         }
         self.checker.observe(&mut self.nodes, node);
+    }
+
+    /// Puts one packet from `from` on the wire to `to`, unless the link is cut or the
+    /// network loses it.
+    fn put(&mut self, from: usize, to: usize, packet: Packet) {
+        self.sent += 1;
+        if self.cut[from][to] || self.rng.gen_bool(self.faults.drop) {
+            return;
+        }
+        let copies = if self.rng.gen_bool(self.faults.duplicate) {
+            2
+        } else {
+            1
+        };
+        for _ in 0..copies {
+            let faults = self.faults;
+            let mut latency = if faults.max_latency > faults.min_latency {
+                self.rng.gen_range(faults.min_latency..=faults.max_latency)
+            } else {
+                faults.min_latency
+            };
+            if faults.stall > Duration::ZERO && self.rng.gen_bool(faults.stall_chance) {
+                latency += self.rng.gen_range(Duration::ZERO..=faults.stall);
+            }
+            self.next_seq += 1;
+            let in_flight = InFlight {
+                from,
+                to,
+                packet: packet.clone(),
+            };
+            self.wire
+                .insert((self.now + latency, self.next_seq), in_flight);
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The Raft flows one at a time: elections, replication, the commit rule, read-index,
-//! stepping down, PreVote, CheckQuorum, input validation and message economy. Some drive
-//! one core by hand with crafted messages, the rest a fault-free simulated cluster.
+//! stepping down, PreVote, CheckQuorum, input validation, message economy, and relaying
+//! around one-way cuts. Some drive one core by hand with crafted messages, the rest a
+//! fault-free simulated cluster.
 
 use std::time::Duration;
 
@@ -531,10 +532,19 @@ fn the_default_config_batches_and_fails_over_within_budget() {
 /// Maelstrom's `majorities-ring` partition: at 5 nodes each node reaches only its two
 /// ring neighbours, a majority with itself. The leader keeps its majority, so it must
 /// keep leading, and the two nodes it cannot reach must not win pre-votes (their other
-/// neighbours still hear the leader) and bump terms.
+/// neighbours still hear the leader) and bump terms; relaying changes none of that.
 #[test]
 fn a_majorities_ring_keeps_its_leader_and_its_term() {
+    for relaying in [false, true] {
+        a_five_node_majorities_ring_keeps_its_leader_and_its_term(relaying);
+    }
+}
+
+fn a_five_node_majorities_ring_keeps_its_leader_and_its_term(relaying: bool) {
     let mut cluster = cluster(5, 10);
+    if relaying {
+        cluster.relay_around_cuts();
+    }
     let leader = elect(&mut cluster);
     let term = cluster.nodes[leader].term();
     let ring: Vec<usize> = (0..5).map(|k| (leader + k) % 5).collect();
@@ -568,4 +578,96 @@ fn a_majorities_ring_keeps_its_leader_and_its_term() {
     );
     let last = last.unwrap();
     assert!(cluster.run_until(ms(200), |c| c.nodes[leader].commit_index() >= last.index));
+}
+
+/// The 3-node `majorities-ring` of a Maelstrom run (grudges n0: [n2], n1: [n0], n2: [n1]):
+/// every node sends to one other and hears one other, so no two hear each other.
+fn three_node_ring(cluster: &mut Cluster) {
+    cluster.cut_link(2, 0);
+    cluster.cut_link(0, 1);
+    cluster.cut_link(1, 2);
+}
+
+#[test]
+fn a_three_node_majorities_ring_elects_and_commits_only_through_relays() {
+    for relaying in [false, true] {
+        let mut cluster = cluster(3, 11);
+        if relaying {
+            cluster.relay_around_cuts();
+        }
+        three_node_ring(&mut cluster);
+        let elected = cluster.run_until(Duration::from_secs(5), |c| c.leader().is_some());
+        assert_eq!(elected, relaying, "relaying: {relaying}");
+        if !relaying {
+            continue;
+        }
+        let leader = cluster.leader().expect("a leader");
+        let id = cluster.propose(leader, 5).expect("the leader accepts");
+        assert!(
+            cluster.run_until(ms(500), |c| c
+                .nodes
+                .iter()
+                .all(|node| node.commit_index() >= id.index)),
+            "committed on every node, each reached around the ring"
+        );
+    }
+}
+
+#[test]
+fn relaying_carries_a_leader_through_a_ring_and_stops_after_the_heal() {
+    let mut cluster = cluster(3, 12);
+    cluster.relay_around_cuts();
+    let leader = elect(&mut cluster);
+    let term = cluster.nodes[leader].term();
+    three_node_ring(&mut cluster);
+    let before = cluster.messages_sent();
+    let mut last = None;
+    for command in 0..40 {
+        last = Some(
+            cluster
+                .propose(leader, command)
+                .expect("relays keep the leader's majority"),
+        );
+        cluster.run_for(ms(50));
+    }
+    let last = last.unwrap();
+    assert!(cluster.run_until(ms(500), |c| c
+        .nodes
+        .iter()
+        .all(|node| node.commit_index() >= last.index)));
+    assert_eq!(cluster.nodes[leader].term(), term, "no election was needed");
+    let in_ring = cluster.messages_sent() - before;
+    cluster.heal();
+    cluster.run_for(Duration::from_secs(1));
+    let before = cluster.messages_sent();
+    cluster.run_for(Duration::from_secs(2));
+    let healed = cluster.messages_sent() - before;
+    // Idle and healed: one round per heartbeat interval, 2 AppendEntries and 2 replies.
+    let heartbeats = 4 * 2000 / CONFIG.heartbeat_interval.as_millis() as u64;
+    assert!(
+        healed <= heartbeats,
+        "{healed} messages in 2 s after the heal"
+    );
+    assert!(
+        in_ring > 2 * heartbeats,
+        "the ring took relayed copies: {in_ring} messages in 2 s"
+    );
+}
+
+#[test]
+fn relaying_nodes_send_what_plain_ones_do_while_nothing_is_cut() {
+    let run = |relaying| {
+        let mut cluster = cluster(5, 13);
+        if relaying {
+            cluster.relay_around_cuts();
+        }
+        let leader = elect(&mut cluster);
+        for command in 0..200 {
+            cluster.propose(leader, command).unwrap();
+            cluster.run_for(ms(10));
+        }
+        cluster.run_for(Duration::from_secs(2));
+        (cluster.messages_sent(), cluster.checker.committed().len())
+    };
+    assert_eq!(run(true), run(false));
 }

@@ -1,9 +1,11 @@
 //! Drives a node through the in-memory transport, exactly as Maelstrom would through
 //! stdin/stdout, and checks the runtime's promises: replies, RPC matching and deadlines,
-//! retries, timers, error replies for failing and panicking handlers, and draining on EOF.
+//! retries, timers, error replies for failing and panicking handlers, draining on EOF, and
+//! relaying around cuts.
 
 mod in_process;
 mod probe;
+mod relay;
 
 use serde_json::{json, Value};
 
