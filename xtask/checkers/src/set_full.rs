@@ -51,11 +51,28 @@ const NANOS_PER_MS: i128 = 1_000_000;
 #[derive(Debug, Clone)]
 struct Element {
     value: Value,
-    /// `value` as canonical JSON text: equal values, equal keys.
-    key: String,
     known: Option<usize>,
     last_present: Option<usize>,
     last_absent: Option<usize>,
+}
+
+/// A value's identity: equal JSON values, equal keys. Integers, the elements of broadcast
+/// and g-set, are keys as numbers, so the reads (thousands of values each) are matched
+/// without writing every value out; anything else is keyed by its canonical JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Integer(i128),
+    Text(String),
+}
+
+impl Key {
+    fn of(value: &Value) -> Key {
+        let integer = match value {
+            Value::Number(n) => n.as_u64().map(i128::from).or(n.as_i64().map(i128::from)),
+            _ => None,
+        };
+        integer.map_or_else(|| Key::Text(value.to_string()), Key::Integer)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,23 +108,26 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
     let index = |pos: Option<usize>| pos.map_or(-1, |p| history[p].index as i64);
     let client = || history.iter().enumerate().filter(|(_, op)| op.is_client());
 
-    let ever_added: HashSet<String> = client()
+    let ever_added: HashSet<Key> = client()
         .filter(|(_, op)| op.f == add_f && op.kind == OpType::Invoke)
-        .map(|(_, op)| op.value.to_string())
+        .map(|(_, op)| Key::of(&op.value))
         .collect();
     let mut elements: Vec<Element> = Vec::new();
-    let mut slots: HashMap<String, usize> = HashMap::new();
-    let mut duplicated: HashMap<String, (Value, usize)> = HashMap::new();
-    let mut unexpected: HashMap<String, Value> = HashMap::new();
+    let mut slots: HashMap<Key, usize> = HashMap::new();
+    // Per element slot, the number of the read that last saw it and how often it saw it:
+    // a read is matched against every element, and this makes that a lookup in a vector.
+    let mut seen_by: Vec<(usize, usize)> = Vec::new();
+    let mut reads = 0;
+    let mut duplicated: HashMap<Key, (Value, usize)> = HashMap::new();
+    let mut unexpected: HashMap<Key, Value> = HashMap::new();
 
     for (pos, op) in client() {
         if op.f == add_f {
             match op.kind {
                 OpType::Invoke => {
-                    let key = op.value.to_string();
+                    let key = Key::of(&op.value);
                     let fresh = Element {
                         value: op.value.clone(),
-                        key: key.clone(),
                         known: None,
                         last_present: None,
                         last_absent: None,
@@ -117,13 +137,14 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
                         None => {
                             slots.insert(key, elements.len());
                             elements.push(fresh);
+                            seen_by.push((0, 0));
                         }
                     }
                 }
                 OpType::Ok => {
                     // The element is what the add was invoked with.
                     let invoked = &history[pairs.invocation(pos).unwrap_or(pos)].value;
-                    if let Some(&slot) = slots.get(&invoked.to_string()) {
+                    if let Some(&slot) = slots.get(&Key::of(invoked)) {
                         elements[slot].known.get_or_insert(pos);
                     }
                 }
@@ -138,24 +159,38 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
                 Value::Null => &[],
                 other => return Err(format!("read op {} returned {other}, not a list", op.index)),
             };
-            let mut seen: HashMap<String, (&Value, usize)> = HashMap::new();
+            reads += 1;
+            // Values that are no element (yet), counted apart.
+            let mut others: HashMap<Key, (&Value, usize)> = HashMap::new();
             for value in read {
-                let key = value.to_string();
-                if !ever_added.contains(&key) {
-                    unexpected
-                        .entry(key.clone())
-                        .or_insert_with(|| value.clone());
+                let key = Key::of(value);
+                let times = match slots.get(&key) {
+                    Some(&slot) => {
+                        let seen = &mut seen_by[slot];
+                        if seen.0 != reads {
+                            *seen = (reads, 0);
+                        }
+                        seen.1 += 1;
+                        seen.1
+                    }
+                    None => {
+                        if !ever_added.contains(&key) {
+                            unexpected
+                                .entry(key.clone())
+                                .or_insert_with(|| value.clone());
+                        }
+                        let other = others.entry(key.clone()).or_insert((value, 0));
+                        other.1 += 1;
+                        other.1
+                    }
+                };
+                if times > 1 {
+                    let entry = duplicated.entry(key).or_insert((value.clone(), times));
+                    entry.1 = entry.1.max(times);
                 }
-                seen.entry(key).or_insert((value, 0)).1 += 1;
             }
-            for (key, &(value, times)) in seen.iter().filter(|(_, (_, times))| *times > 1) {
-                let entry = duplicated
-                    .entry(key.clone())
-                    .or_insert((value.clone(), times));
-                entry.1 = entry.1.max(times);
-            }
-            for element in &mut elements {
-                if seen.contains_key(&element.key) {
+            for (element, seen) in elements.iter_mut().zip(&seen_by) {
+                if seen.0 == reads {
                     element.known.get_or_insert(pos);
                     if index(element.last_present) < index(Some(inv)) {
                         element.last_present = Some(inv);
@@ -172,7 +207,7 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
         .map_err(|e| format!("elements are not mutually comparable: {e}"))?;
     let judged: Vec<Judged> = order
         .iter()
-        .map(|value| judge_element(history, &elements[slots[&value.to_string()]]))
+        .map(|value| judge_element(history, &elements[slots[&Key::of(value)]]))
         .collect();
     Ok(summarise(history, judged, duplicated, unexpected))
 }
@@ -210,8 +245,8 @@ fn judge_element(history: &[Op], element: &Element) -> Judged {
 fn summarise(
     history: &[Op],
     judged: Vec<Judged>,
-    duplicated: HashMap<String, (Value, usize)>,
-    unexpected: HashMap<String, Value>,
+    duplicated: HashMap<Key, (Value, usize)>,
+    unexpected: HashMap<Key, Value>,
 ) -> Checked {
     let of = |outcome: Outcome| judged.iter().filter(move |j| j.outcome == outcome);
     let values = |it: &mut dyn Iterator<Item = &Judged>| -> Value {
