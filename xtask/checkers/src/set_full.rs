@@ -56,9 +56,8 @@ struct Element {
     last_absent: Option<usize>,
 }
 
-/// A value's identity: equal JSON values, equal keys. Integers, the elements of broadcast
-/// and g-set, are keys as numbers, so the reads (thousands of values each) are matched
-/// without writing every value out; anything else is keyed by its canonical JSON text.
+/// A value's identity: equal JSON values, equal keys. Integers are keys as numbers, so no
+/// value is written out to be matched; anything else is keyed by its canonical JSON text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     Integer(i128),
@@ -72,6 +71,51 @@ impl Key {
             _ => None,
         };
         integer.map_or_else(|| Key::Text(value.to_string()), Key::Integer)
+    }
+}
+
+/// Where each element's record is in the list of elements, by value. A read is matched
+/// value by value, thousands of values a read in broadcast, so the small non-negative
+/// integers that broadcast and g-set add are found by indexing a vector, not by hashing.
+#[derive(Default)]
+struct Slots {
+    /// By integer value below [`Slots::DENSE`]; `u32::MAX` where no element is.
+    dense: Vec<u32>,
+    keyed: HashMap<Key, usize>,
+}
+
+impl Slots {
+    /// The bound on the integers kept in the vector (of 4 bytes each).
+    const DENSE: u64 = 1 << 20;
+
+    fn dense_index(value: &Value) -> Option<usize> {
+        let n = value.as_u64().filter(|n| *n < Slots::DENSE)?;
+        usize::try_from(n).ok()
+    }
+
+    fn get(&self, value: &Value) -> Option<usize> {
+        match Slots::dense_index(value) {
+            Some(i) => self
+                .dense
+                .get(i)
+                .filter(|slot| **slot != u32::MAX)
+                .map(|slot| *slot as usize),
+            None => self.keyed.get(&Key::of(value)).copied(),
+        }
+    }
+
+    fn insert(&mut self, value: &Value, slot: usize) {
+        match Slots::dense_index(value) {
+            Some(i) => {
+                if self.dense.len() <= i {
+                    self.dense.resize(i + 1, u32::MAX);
+                }
+                self.dense[i] = u32::try_from(slot).expect("fewer than 2^32 elements");
+            }
+            None => {
+                self.keyed.insert(Key::of(value), slot);
+            }
+        }
     }
 }
 
@@ -113,7 +157,7 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
         .map(|(_, op)| Key::of(&op.value))
         .collect();
     let mut elements: Vec<Element> = Vec::new();
-    let mut slots: HashMap<Key, usize> = HashMap::new();
+    let mut slots = Slots::default();
     // Per element slot, the number of the read that last saw it and how often it saw it:
     // a read is matched against every element, and this makes that a lookup in a vector.
     let mut seen_by: Vec<(usize, usize)> = Vec::new();
@@ -125,17 +169,16 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
         if op.f == add_f {
             match op.kind {
                 OpType::Invoke => {
-                    let key = Key::of(&op.value);
                     let fresh = Element {
                         value: op.value.clone(),
                         known: None,
                         last_present: None,
                         last_absent: None,
                     };
-                    match slots.get(&key) {
-                        Some(&slot) => elements[slot] = fresh,
+                    match slots.get(&op.value) {
+                        Some(slot) => elements[slot] = fresh,
                         None => {
-                            slots.insert(key, elements.len());
+                            slots.insert(&op.value, elements.len());
                             elements.push(fresh);
                             seen_by.push((0, 0));
                         }
@@ -144,7 +187,7 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
                 OpType::Ok => {
                     // The element is what the add was invoked with.
                     let invoked = &history[pairs.invocation(pos).unwrap_or(pos)].value;
-                    if let Some(&slot) = slots.get(&Key::of(invoked)) {
+                    if let Some(slot) = slots.get(invoked) {
                         elements[slot].known.get_or_insert(pos);
                     }
                 }
@@ -163,9 +206,8 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
             // Values that are no element (yet), counted apart.
             let mut others: HashMap<Key, (&Value, usize)> = HashMap::new();
             for value in read {
-                let key = Key::of(value);
-                let times = match slots.get(&key) {
-                    Some(&slot) => {
+                let times = match slots.get(value) {
+                    Some(slot) => {
                         let seen = &mut seen_by[slot];
                         if seen.0 != reads {
                             *seen = (reads, 0);
@@ -174,18 +216,19 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
                         seen.1
                     }
                     None => {
+                        let key = Key::of(value);
                         if !ever_added.contains(&key) {
                             unexpected
                                 .entry(key.clone())
                                 .or_insert_with(|| value.clone());
                         }
-                        let other = others.entry(key.clone()).or_insert((value, 0));
+                        let other = others.entry(key).or_insert((value, 0));
                         other.1 += 1;
                         other.1
                     }
                 };
                 if times > 1 {
-                    let entry = duplicated.entry(key).or_insert((value.clone(), times));
+                    let entry = duplicated.entry(Key::of(value)).or_insert((value.clone(), times));
                     entry.1 = entry.1.max(times);
                 }
             }
@@ -207,7 +250,10 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
         .map_err(|e| format!("elements are not mutually comparable: {e}"))?;
     let judged: Vec<Judged> = order
         .iter()
-        .map(|value| judge_element(history, &elements[slots[&Key::of(value)]]))
+        .map(|value| {
+            let slot = slots.get(value).expect("every element has a slot");
+            judge_element(history, &elements[slot])
+        })
         .collect();
     Ok(summarise(history, judged, duplicated, unexpected))
 }
