@@ -228,7 +228,9 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
                     }
                 };
                 if times > 1 {
-                    let entry = duplicated.entry(Key::of(value)).or_insert((value.clone(), times));
+                    let entry = duplicated
+                        .entry(Key::of(value))
+                        .or_insert((value.clone(), times));
                     entry.1 = entry.1.max(times);
                 }
             }
