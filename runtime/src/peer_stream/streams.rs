@@ -67,7 +67,13 @@ impl<P: Ord + Clone, K: Known + Default> Streams<P, K> {
         let policy = self.policy;
         let mut out = Vec::new();
         for peer in peers {
-            if let Some(message) = self.session(peer).due(source, &policy, now) {
+            // One search of the map per peer, not the two of `session`: a node asks this
+            // of every peer on every tick.
+            let session = match self.sessions.get_mut(peer) {
+                Some(session) => session,
+                None => self.sessions.entry(peer.to_owned()).or_default(),
+            };
+            if let Some(message) = session.due(source, &policy, now) {
                 out.push((peer.to_owned(), message));
             }
         }

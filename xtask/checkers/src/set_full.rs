@@ -51,11 +51,72 @@ const NANOS_PER_MS: i128 = 1_000_000;
 #[derive(Debug, Clone)]
 struct Element {
     value: Value,
-    /// `value` as canonical JSON text: equal values, equal keys.
-    key: String,
     known: Option<usize>,
     last_present: Option<usize>,
     last_absent: Option<usize>,
+}
+
+/// A value's identity: equal JSON values, equal keys. Integers are keys as numbers, so no
+/// value is written out to be matched; anything else is keyed by its canonical JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Integer(i128),
+    Text(String),
+}
+
+impl Key {
+    fn of(value: &Value) -> Key {
+        let integer = match value {
+            Value::Number(n) => n.as_u64().map(i128::from).or(n.as_i64().map(i128::from)),
+            _ => None,
+        };
+        integer.map_or_else(|| Key::Text(value.to_string()), Key::Integer)
+    }
+}
+
+/// Where each element's record is in the list of elements, by value. A read is matched
+/// value by value, thousands of values a read in broadcast, so the small non-negative
+/// integers that broadcast and g-set add are found by indexing a vector, not by hashing.
+#[derive(Default)]
+struct Slots {
+    /// By integer value below [`Slots::DENSE`]; `u32::MAX` where no element is.
+    dense: Vec<u32>,
+    keyed: HashMap<Key, usize>,
+}
+
+impl Slots {
+    /// The bound on the integers kept in the vector (of 4 bytes each).
+    const DENSE: u64 = 1 << 20;
+
+    fn dense_index(value: &Value) -> Option<usize> {
+        let n = value.as_u64().filter(|n| *n < Slots::DENSE)?;
+        usize::try_from(n).ok()
+    }
+
+    fn get(&self, value: &Value) -> Option<usize> {
+        match Slots::dense_index(value) {
+            Some(i) => self
+                .dense
+                .get(i)
+                .filter(|slot| **slot != u32::MAX)
+                .map(|slot| *slot as usize),
+            None => self.keyed.get(&Key::of(value)).copied(),
+        }
+    }
+
+    fn insert(&mut self, value: &Value, slot: usize) {
+        match Slots::dense_index(value) {
+            Some(i) => {
+                if self.dense.len() <= i {
+                    self.dense.resize(i + 1, u32::MAX);
+                }
+                self.dense[i] = u32::try_from(slot).expect("fewer than 2^32 elements");
+            }
+            None => {
+                self.keyed.insert(Key::of(value), slot);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,39 +152,42 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
     let index = |pos: Option<usize>| pos.map_or(-1, |p| history[p].index as i64);
     let client = || history.iter().enumerate().filter(|(_, op)| op.is_client());
 
-    let ever_added: HashSet<String> = client()
+    let ever_added: HashSet<Key> = client()
         .filter(|(_, op)| op.f == add_f && op.kind == OpType::Invoke)
-        .map(|(_, op)| op.value.to_string())
+        .map(|(_, op)| Key::of(&op.value))
         .collect();
     let mut elements: Vec<Element> = Vec::new();
-    let mut slots: HashMap<String, usize> = HashMap::new();
-    let mut duplicated: HashMap<String, (Value, usize)> = HashMap::new();
-    let mut unexpected: HashMap<String, Value> = HashMap::new();
+    let mut slots = Slots::default();
+    // Per element slot, the number of the read that last saw it and how often it saw it:
+    // a read is matched against every element, and this makes that a lookup in a vector.
+    let mut seen_by: Vec<(usize, usize)> = Vec::new();
+    let mut reads = 0;
+    let mut duplicated: HashMap<Key, (Value, usize)> = HashMap::new();
+    let mut unexpected: HashMap<Key, Value> = HashMap::new();
 
     for (pos, op) in client() {
         if op.f == add_f {
             match op.kind {
                 OpType::Invoke => {
-                    let key = op.value.to_string();
                     let fresh = Element {
                         value: op.value.clone(),
-                        key: key.clone(),
                         known: None,
                         last_present: None,
                         last_absent: None,
                     };
-                    match slots.get(&key) {
-                        Some(&slot) => elements[slot] = fresh,
+                    match slots.get(&op.value) {
+                        Some(slot) => elements[slot] = fresh,
                         None => {
-                            slots.insert(key, elements.len());
+                            slots.insert(&op.value, elements.len());
                             elements.push(fresh);
+                            seen_by.push((0, 0));
                         }
                     }
                 }
                 OpType::Ok => {
                     // The element is what the add was invoked with.
                     let invoked = &history[pairs.invocation(pos).unwrap_or(pos)].value;
-                    if let Some(&slot) = slots.get(&invoked.to_string()) {
+                    if let Some(slot) = slots.get(invoked) {
                         elements[slot].known.get_or_insert(pos);
                     }
                 }
@@ -138,24 +202,40 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
                 Value::Null => &[],
                 other => return Err(format!("read op {} returned {other}, not a list", op.index)),
             };
-            let mut seen: HashMap<String, (&Value, usize)> = HashMap::new();
+            reads += 1;
+            // Values that are no element (yet), counted apart.
+            let mut others: HashMap<Key, (&Value, usize)> = HashMap::new();
             for value in read {
-                let key = value.to_string();
-                if !ever_added.contains(&key) {
-                    unexpected
-                        .entry(key.clone())
-                        .or_insert_with(|| value.clone());
+                let times = match slots.get(value) {
+                    Some(slot) => {
+                        let seen = &mut seen_by[slot];
+                        if seen.0 != reads {
+                            *seen = (reads, 0);
+                        }
+                        seen.1 += 1;
+                        seen.1
+                    }
+                    None => {
+                        let key = Key::of(value);
+                        if !ever_added.contains(&key) {
+                            unexpected
+                                .entry(key.clone())
+                                .or_insert_with(|| value.clone());
+                        }
+                        let other = others.entry(key).or_insert((value, 0));
+                        other.1 += 1;
+                        other.1
+                    }
+                };
+                if times > 1 {
+                    let entry = duplicated
+                        .entry(Key::of(value))
+                        .or_insert((value.clone(), times));
+                    entry.1 = entry.1.max(times);
                 }
-                seen.entry(key).or_insert((value, 0)).1 += 1;
             }
-            for (key, &(value, times)) in seen.iter().filter(|(_, (_, times))| *times > 1) {
-                let entry = duplicated
-                    .entry(key.clone())
-                    .or_insert((value.clone(), times));
-                entry.1 = entry.1.max(times);
-            }
-            for element in &mut elements {
-                if seen.contains_key(&element.key) {
+            for (element, seen) in elements.iter_mut().zip(&seen_by) {
+                if seen.0 == reads {
                     element.known.get_or_insert(pos);
                     if index(element.last_present) < index(Some(inv)) {
                         element.last_present = Some(inv);
@@ -172,7 +252,10 @@ fn judge(history: &[Op], add_f: &str) -> Result<Checked, String> {
         .map_err(|e| format!("elements are not mutually comparable: {e}"))?;
     let judged: Vec<Judged> = order
         .iter()
-        .map(|value| judge_element(history, &elements[slots[&value.to_string()]]))
+        .map(|value| {
+            let slot = slots.get(value).expect("every element has a slot");
+            judge_element(history, &elements[slot])
+        })
         .collect();
     Ok(summarise(history, judged, duplicated, unexpected))
 }
@@ -210,8 +293,8 @@ fn judge_element(history: &[Op], element: &Element) -> Judged {
 fn summarise(
     history: &[Op],
     judged: Vec<Judged>,
-    duplicated: HashMap<String, (Value, usize)>,
-    unexpected: HashMap<String, Value>,
+    duplicated: HashMap<Key, (Value, usize)>,
+    unexpected: HashMap<Key, Value>,
 ) -> Checked {
     let of = |outcome: Outcome| judged.iter().filter(move |j| j.outcome == outcome);
     let values = |it: &mut dyn Iterator<Item = &Judged>| -> Value {

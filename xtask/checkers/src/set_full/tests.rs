@@ -269,3 +269,28 @@ fn garbage_reads_and_incomparable_elements_are_unknown() {
         .build();
     assert_eq!(check(&mixed, "add").validity, Validity::Unknown);
 }
+
+/// Elements found by index (small non-negative integers) and by key (large or negative
+/// integers, and a float) are told apart by value, as their JSON text would be: `2.0` is not
+/// the element `2`.
+#[test]
+fn elements_of_every_number_kind_are_matched_by_value() {
+    let big = json!(1u64 << 40);
+    let h = HistoryBuilder::new()
+        .call(0, "broadcast", json!(2), json!(2))
+        .call(0, "broadcast", big.clone(), big.clone())
+        .call(0, "broadcast", json!(-3), json!(-3))
+        .call(1, "read", json!(null), json!([2.0, big, -3, -3]))
+        .call(1, "read", json!(null), json!([-3]))
+        .build();
+    let c = check(&h, "broadcast");
+    assert_eq!(c.validity, Validity::Invalid);
+    assert_eq!(c.results["stable-count"], json!(1), "-3 only");
+    assert_eq!(
+        c.results["lost"],
+        json!([2, 1u64 << 40]),
+        "2 was never read (2.0 is not 2), the big one was seen, then missed"
+    );
+    assert_eq!(c.results["unexpected"], json!([2.0]));
+    assert_eq!(c.results["duplicated"], json!({"-3": 2}));
+}
