@@ -5,6 +5,11 @@
 //! Each is the real handler with one realistic mistake: made by a wrapper that handles one
 //! message type its own (wrong) way and passes everything else on, or by building the
 //! node from a wrong input.
+//!
+//! Not here: an owner that ignores forward ids (appending a retried forward twice). Our
+//! suites never retry a forward that reached the owner: with zero latency a reply is lost
+//! only to a partition, which outlasts the forward's retries (`FORWARD_POLICY`), so such a
+//! mutant passes 5c-partition. It needs a suite with latency and short partitions.
 
 use runtime::{async_trait, Ctx, Error, Handler, Message, Mutant, Start};
 use serde_json::Value;
