@@ -35,8 +35,11 @@
 //! - `element`: a set element (any JSON value) with a total order.
 //! - `payload`: client messages and the gossip envelope.
 //! - `node`: the replica, handler and gossip timer.
+//! - `mutants` (feature `mutants`): deliberately broken nodes for the explorer.
 
 mod element;
+#[cfg(feature = "mutants")]
+mod mutants;
 mod node;
 mod payload;
 

@@ -34,12 +34,19 @@ impl GSetNode {
     }
 }
 
-impl Start for GSetNode {
-    /// An empty replica, gossiping every [`GOSSIP_PERIOD`].
-    fn start(ctx: &Ctx) -> Self {
-        let replica = Arc::new(Mutex::new(Replica::new(GOSSIP_POLICY)));
+impl GSetNode {
+    /// An empty replica, gossiping every [`GOSSIP_PERIOD`] paced by `policy`.
+    pub fn with_policy(ctx: &Ctx, policy: StreamPolicy) -> Self {
+        let replica = Arc::new(Mutex::new(Replica::new(policy)));
         gossip_every(ctx, Arc::clone(&replica), GOSSIP_PERIOD, Payload::Gossip);
         GSetNode { replica }
+    }
+}
+
+impl Start for GSetNode {
+    /// An empty replica, gossiping every [`GOSSIP_PERIOD`] under [`GOSSIP_POLICY`].
+    fn start(ctx: &Ctx) -> Self {
+        GSetNode::with_policy(ctx, GOSSIP_POLICY)
     }
 }
 

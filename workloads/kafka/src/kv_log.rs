@@ -27,7 +27,7 @@ use crate::log::{Extended, Logs};
 /// means another node appended meanwhile; with a handful of clients a few suffice.
 const MAX_CAS_ATTEMPTS: usize = 32;
 
-fn log_key(key: &str) -> String {
+pub(crate) fn log_key(key: &str) -> String {
     format!("log/{key}")
 }
 

@@ -75,10 +75,11 @@ impl Default for State {
 }
 
 impl State {
-    /// The syncs due now, to the peers of the node `ctx` runs.
-    fn due(&mut self, ctx: &Ctx, now: Instant) -> Vec<(String, PeerMessage)> {
+    /// The syncs due now, to the peers of the node `ctx` runs, which owns its keys among
+    /// `members`.
+    fn due(&mut self, ctx: &Ctx, members: &[String], now: Instant) -> Vec<(String, PeerMessage)> {
         let me = ctx.node_id();
-        let owned = |key: &str| owner(key, ctx.node_ids()) == me;
+        let owned = |key: &str| owner(key, members) == me;
         let copies = Copies {
             logs: &self.logs,
             commits: &self.commits,
@@ -102,21 +103,40 @@ impl State {
 #[derive(Debug)]
 pub struct LeanNode {
     state: Arc<Mutex<State>>,
+    /// The node list keys are hashed over to find their owner: the `init` list, the same
+    /// on every node.
+    members: Arc<[String]>,
     next_forward_id: AtomicU64,
 }
 
-impl Start for LeanNode {
-    /// A node holding no log yet, syncing with its peers every [`SYNC_PERIOD`].
-    fn start(ctx: &Ctx) -> Self {
+impl LeanNode {
+    /// A node holding no log yet that finds owners among `members`, syncing with its peers
+    /// every [`SYNC_PERIOD`].
+    pub(crate) fn with_members(ctx: &Ctx, members: Vec<String>) -> Self {
         let state = Arc::<Mutex<State>>::default();
+        let members: Arc<[String]> = members.into();
         let syncing = Arc::clone(&state);
+        let syncing_members = Arc::clone(&members);
         send_every(ctx, SYNC_PERIOD, move |ctx, now| {
-            lock(&syncing).due(ctx, now)
+            lock(&syncing).due(ctx, &syncing_members, now)
         });
         LeanNode {
             state,
+            members,
             next_forward_id: AtomicU64::new(0),
         }
+    }
+
+    /// The owner of `key`.
+    fn owner(&self, key: &str) -> &str {
+        owner(key, &self.members)
+    }
+}
+
+impl Start for LeanNode {
+    /// A node holding no log yet, owning keys among the `init` node list.
+    fn start(ctx: &Ctx) -> Self {
+        LeanNode::with_members(ctx, ctx.node_ids().to_vec())
     }
 }
 
@@ -128,7 +148,7 @@ impl Handler for LeanNode {
         }
         let reply = match msg.payload()? {
             Payload::Send { key, msg: value } => {
-                let offset = if owner(&key, ctx.node_ids()) == ctx.node_id() {
+                let offset = if self.owner(&key) == ctx.node_id() {
                     lock(&self.state).logs.append(&key, value)
                 } else {
                     self.forward(ctx, key, value).await?
@@ -171,7 +191,7 @@ impl Handler for LeanNode {
 impl LeanNode {
     /// Has the owner of `key` append `value`; returns its offset.
     async fn forward(&self, ctx: &Ctx, key: String, value: Value) -> Result<u64, Error> {
-        let owner = owner(&key, ctx.node_ids()).to_owned();
+        let owner = self.owner(&key).to_owned();
         let request = PeerMessage::Forward {
             key: key.clone(),
             msg: value,
@@ -206,7 +226,7 @@ impl LeanNode {
                 id,
                 have,
             } => {
-                if owner(&key, ctx.node_ids()) != ctx.node_id() {
+                if self.owner(&key) != ctx.node_id() {
                     return Err(Error::unavailable(format!(
                         "{} does not own {key}",
                         ctx.node_id()

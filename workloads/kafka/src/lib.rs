@@ -31,13 +31,16 @@
 //! Modules: [`payload`] client messages · [`log`] in-memory logs · [`kv_log`] lin-kv
 //! storage · [`linear_node`] the `kafka` handler · [`ownership`] key owners · [`commits`]
 //! grow-only committed offsets · [`peer`] node-to-node messages · [`replication`] syncs ·
-//! [`lean_node`] the `kafka-lean` handler · [`suites`] the challenges each handler runs.
+//! [`lean_node`] the `kafka-lean` handler · [`suites`] the challenges each handler runs ·
+//! `mutants` (feature `mutants`) deliberately broken nodes for the explorer.
 
 pub mod commits;
 pub mod kv_log;
 pub mod lean_node;
 pub mod linear_node;
 pub mod log;
+#[cfg(feature = "mutants")]
+mod mutants;
 pub mod ownership;
 pub mod payload;
 pub mod peer;

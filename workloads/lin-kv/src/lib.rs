@@ -16,8 +16,11 @@
 //! reference store whose ok-fraction is the ceiling for Raft on the same command line.
 //!
 //! Modules: [`payload`] client messages · [`registers`] the state machine · [`node`] the Raft
-//! handler · [`proxy`] the reference handler · [`suites`] the tests each handler runs.
+//! handler · [`proxy`] the reference handler · [`suites`] the tests each handler runs ·
+//! `mutants` (feature `mutants`) deliberately broken nodes for the explorer.
 
+#[cfg(feature = "mutants")]
+mod mutants;
 pub mod node;
 pub mod payload;
 pub mod proxy;

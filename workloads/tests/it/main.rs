@@ -2,11 +2,12 @@
 //! the binary relies on: workload selection, the protocol exchange, surviving bad input,
 //! exiting cleanly at end of input, and that every workload crate is actually linked; and
 //! that the top-level Makefile's targets name registered suites (`makefile`); that node code
-//! takes time and randomness from `Ctx` (`node_code`); and that the explorer binary replays a
-//! seed exactly (`explore`).
+//! takes time and randomness from `Ctx` (`node_code`); that the explorer binary replays a
+//! seed exactly (`explore`); and that every workload crate carries mutants (`mutants`).
 
 mod explore;
 mod makefile;
+mod mutants;
 mod node_code;
 
 use std::io::Write;

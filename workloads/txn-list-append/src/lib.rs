@@ -33,8 +33,11 @@
 //!   micro-op and installs nothing of a transaction that fails half-way, which only a
 //!   broken invariant could cause).
 //!
-//! Modules: [`node`] the handler · [`suites`] the tests it runs.
+//! Modules: [`node`] the handler · [`suites`] the tests it runs · `mutants` (feature
+//! `mutants`) deliberately broken nodes for the explorer.
 
+#[cfg(feature = "mutants")]
+mod mutants;
 pub mod node;
 pub mod suites;
 

@@ -58,7 +58,11 @@
 //! `txn-rw-register-strict` ([`strict`], suites in [`strict_suites`]) gives up total
 //! availability for strict serializability: the registers are `runtime::txn`'s
 //! transactional store (shared with `txn-list-append`) replicated with Raft.
+//!
+//! `mutants` (feature `mutants`): deliberately broken nodes for the explorer.
 
+#[cfg(feature = "mutants")]
+mod mutants;
 pub mod node;
 pub mod outbox;
 pub mod payload;

@@ -1,9 +1,10 @@
 //! `cargo xtask new <name>`: scaffolds a workload crate in the shape of `workloads/echo` (top
 //! doc, payload enum, node state, handler, registration with suites, and the `main.rs` that
-//! `cargo run -p <name>` runs) and links it in: a member
-//! line in the root `Cargo.toml`, a dependency of `glomers` in `workloads/Cargo.toml`, and the
-//! `extern crate <name> as _;` line in `workloads/src/lib.rs` without which rustc would drop
-//! the crate and its registration.
+//! `cargo run -p <name>` runs, and an example mutant behind the crate's `mutants` feature)
+//! and links it in: a member line in the root `Cargo.toml`, a dependency of `glomers` and an
+//! entry of its `mutants` feature in `workloads/Cargo.toml`, and the `extern crate <name> as
+//! _;` line in `workloads/src/lib.rs` without which rustc would drop the crate and its
+//! registration.
 //!
 //! Every file is checked and every edit computed before anything is written, so a refusal
 //! leaves the tree as it was.
@@ -19,7 +20,7 @@ use crate::project::Project;
 
 mod template;
 
-use template::{binary, library, MANIFEST};
+use template::{binary, library, mutants, MANIFEST};
 
 /// Scaffold a new workload crate under workloads/ and link it into glomers.
 #[derive(Debug, Args)]
@@ -87,18 +88,22 @@ pub fn scaffold(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
     let deps_path = root.join("workloads/Cargo.toml");
     let main_path = root.join("workloads/src/lib.rs");
     let members = edit(&members_path, |text| add_member(text, name))?;
-    let deps = edit(&deps_path, |text| add_dependency(text, name))?;
+    let deps = edit(&deps_path, |text| {
+        add_dependency(text, name).and_then(|text| add_mutants_feature(&text, name))
+    })?;
     let shared_main = edit(&main_path, |text| add_extern_crate(text, &ident))?;
 
     let manifest = crate_dir.join("Cargo.toml");
     let lib = crate_dir.join("src/lib.rs");
     let main = crate_dir.join("src/main.rs");
+    let crate_mutants = crate_dir.join("src/mutants.rs");
     fs::create_dir_all(crate_dir.join("src"))
         .with_context(|| format!("could not create {}", crate_dir.display()))?;
     let files = [
         (manifest, MANIFEST.replace("{name}", name)),
         (lib, library(name)),
         (main, binary(name)),
+        (crate_mutants, mutants(name)),
         (members_path, members),
         (deps_path, deps),
         (main_path, shared_main),
@@ -222,6 +227,28 @@ fn add_dependency(text: &str, name: &str) -> Result<String> {
     Ok(join(lines))
 }
 
+/// Adds `"<name>/mutants",` to the `mutants` feature of `glomers`, which the explorer's build
+/// enables.
+fn add_mutants_feature(text: &str, name: &str) -> Result<String> {
+    let entry = format!("\"{name}/mutants\"");
+    let mut lines = lines_of(text);
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == "mutants = [")
+        .context("no `mutants = [` line; the `mutants` feature must list its crates one a line")?;
+    let end = (start..lines.len())
+        .find(|&i| lines[i].trim() == "]")
+        .context("the `mutants = [` list has no closing `]` line")?;
+    if lines[start + 1..end]
+        .iter()
+        .any(|l| l.trim().trim_end_matches(',') == entry)
+    {
+        bail!("the `mutants` feature already lists {entry}; remove it or pick another name");
+    }
+    insert_sorted(&mut lines, start + 1..end, "\"", format!("    {entry},"));
+    Ok(join(lines))
+}
+
 /// Adds `extern crate <ident> as _;` next to the other force-link lines.
 fn add_extern_crate(text: &str, ident: &str) -> Result<String> {
     let line = format!("extern crate {ident} as _;");
@@ -269,7 +296,7 @@ mod tests {
         // A name no real workload will take, since the scratch files are copies of the real ones.
         let written = scaffold(root, "zz-probe-9").unwrap();
 
-        assert_eq!(written.len(), 6);
+        assert_eq!(written.len(), 7);
         let lib = read(root, "workloads/zz-probe-9/src/lib.rs");
         assert!(
             lib.contains("pub struct ZzProbe9Node;") && lib.contains("name: \"zz-probe-9\""),
@@ -300,6 +327,42 @@ mod tests {
         );
         let main = read(root, "workloads/src/lib.rs");
         assert!(main.contains("\nextern crate zz_probe_9 as _;\n"), "{main}");
+        assert!(
+            lib.contains("#[cfg(feature = \"mutants\")]\nmod mutants;\n"),
+            "{lib}"
+        );
+        assert!(
+            manifest.contains("[features]\n# Deliberately broken variants of the node, registered for the explorer only.\nmutants = []\n"),
+            "{manifest}"
+        );
+        let example = read(root, "workloads/zz-probe-9/src/mutants.rs");
+        assert!(
+            example.contains("name: \"zz-probe-9-forgets-values\",")
+                && example.contains("suite: \"zz-probe-9\",")
+                && example.contains("Forgetful(ZzProbe9Node::start(ctx))"),
+            "{example}"
+        );
+        assert!(
+            deps.contains("    \"zz-probe-9/mutants\",\n]"),
+            "the glomers package's mutants feature lists the new crate: {deps}"
+        );
+    }
+
+    #[test]
+    fn the_mutants_feature_gains_the_crate_in_order() {
+        let features = "[features]\n# why\nmutants = [\n    \"broadcast/mutants\",\n    \"kafka/mutants\",\n]\n\n[dependencies]\n";
+        assert_eq!(
+            add_mutants_feature(features, "g-set").unwrap(),
+            "[features]\n# why\nmutants = [\n    \"broadcast/mutants\",\n    \"g-set/mutants\",\n    \"kafka/mutants\",\n]\n\n[dependencies]\n"
+        );
+        assert!(
+            add_mutants_feature(features, "kafka").is_err(),
+            "listed twice"
+        );
+        assert!(
+            add_mutants_feature("[features]\n", "x").is_err(),
+            "no list to add to"
+        );
     }
 
     #[test]

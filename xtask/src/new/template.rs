@@ -1,6 +1,8 @@
 //! The files `cargo xtask new` writes for a workload crate: its manifest, a `lib.rs` in the
 //! shape of `workloads/echo`, with a request named after the workload so that it builds and
-//! answers from the start, and the `main.rs` behind `cargo run -p <name>`. Tests hold the
+//! answers from the start, an example `mutants.rs` (a deliberately broken node for the
+//! explorer, compiled by the crate's `mutants` feature), and the `main.rs` behind
+//! `cargo run -p <name>`. Tests hold the
 //! template to echo, so it follows the runtime's API, and hold every workload crate to the
 //! template's binary, so `cargo run -p <name>` works for each.
 
@@ -59,6 +61,18 @@ fn main() -> std::process::ExitCode {
 /// The crate's `lib.rs`: echo's shape with a request named after the workload, so it builds and
 /// answers from the start.
 pub fn library(name: &str) -> String {
+    fill(LIBRARY, name)
+}
+
+/// The crate's `src/mutants.rs`: one example mutant of the template's node, so the crate
+/// has what `cargo xtask explore --mutants` hunts from the start.
+pub fn mutants(name: &str) -> String {
+    fill(MUTANTS, name)
+}
+
+/// `template` with the workload's names filled in: `{name}` (kebab-case), `{Type}`
+/// (UpperCamelCase) and `{type}` (snake_case).
+fn fill(template: &str, name: &str) -> String {
     let type_name: String = name
         .split('-')
         .map(|word| {
@@ -71,7 +85,7 @@ pub fn library(name: &str) -> String {
                 .collect::<String>()
         })
         .collect();
-    LIBRARY
+    template
         .replace("{name}", name)
         .replace("{Type}", &type_name)
         .replace("{type}", &name.replace('-', "_"))
@@ -80,6 +94,11 @@ pub fn library(name: &str) -> String {
 const LIBRARY: &str = r#"//! Workload `{name}`: say here what the nodes do, which challenge this is, and why the design
 //! meets it. The shape follows `workloads/echo`: payload enum, node state, handler,
 //! registration with suites.
+//!
+//! - `mutants` (feature `mutants`): deliberately broken nodes for the explorer.
+
+#[cfg(feature = "mutants")]
+mod mutants;
 
 use runtime::{async_trait, Ctx, Error, Handler, Message, Start, Suite, Workload};
 use serde::{Deserialize, Serialize};
@@ -131,6 +150,44 @@ runtime::inventory::submit! {
         summary: "Say what it does in a few words",
         start: runtime::start::<{Type}Node>,
         suites: SUITES,
+    }
+}
+"#;
+
+const MUTANTS: &str = r#"//! Deliberately broken {name} nodes, compiled only for the explorer (feature `mutants`):
+//! `cargo xtask explore --mutants` runs each on its suite until a seed fails, which shows
+//! that the suite's checker catches what the mutant breaks. Replace the example with the
+//! real node carrying one mistake its developer could make (a wrong tuning, a skipped step).
+
+use runtime::{async_trait, Ctx, Error, Handler, Message, Mutant, Start};
+use serde_json::Value;
+
+use crate::{Payload, {Type}Node};
+
+/// The real node, except that it answers every `{type}` with `null` instead of its value.
+#[derive(Debug)]
+struct Forgetful({Type}Node);
+
+#[async_trait]
+impl Handler for Forgetful {
+    async fn handle(&self, ctx: &Ctx, msg: Message) -> Result<(), Error> {
+        match msg.payload()? {
+            Payload::{Type} { .. } => ctx.reply(&msg, &Payload::{Type}Ok { value: Value::Null }),
+            Payload::{Type}Ok { .. } => self.0.handle(ctx, msg).await,
+        }
+    }
+}
+
+fn forgetful(ctx: &Ctx) -> Box<dyn Handler> {
+    Box::new(Forgetful({Type}Node::start(ctx)))
+}
+
+runtime::inventory::submit! {
+    Mutant {
+        name: "{name}-forgets-values",
+        suite: "{name}",
+        breaks: "answers every request with null instead of its value",
+        start: forgetful,
     }
 }
 "#;
