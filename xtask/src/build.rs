@@ -64,6 +64,16 @@ pub fn build(project: &Project) -> Result<Catalog> {
     reuse(project)
 }
 
+/// The catalog of a fresh build, or with `no_build` of the binaries already built (the
+/// `--no-build` flag of the commands that run nodes).
+pub fn catalog(project: &Project, no_build: bool) -> Result<Catalog> {
+    if no_build {
+        reuse(project)
+    } else {
+        build(project)
+    }
+}
+
 /// Reads the workload list of the binary already built and refreshes the node links, for
 /// commands run with `--no-build`.
 pub fn reuse(project: &Project) -> Result<Catalog> {

@@ -22,11 +22,7 @@ pub struct List {
 impl List {
     pub fn run(self) -> Result<ExitCode> {
         let project = Project::locate()?;
-        let catalog = if self.no_build {
-            build::reuse(&project)?
-        } else {
-            build::build(&project)?
-        };
+        let catalog = build::catalog(&project, self.no_build)?;
         print!("{}", render(&catalog));
         Ok(ExitCode::SUCCESS)
     }

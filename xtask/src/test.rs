@@ -62,11 +62,7 @@ fn parse_version(text: &str) -> Result<MaelstromVersion, String> {
 impl Test {
     pub fn run(self) -> Result<ExitCode> {
         let project = Project::locate()?;
-        let catalog = if self.no_build {
-            build::reuse(&project)?
-        } else {
-            build::build(&project)?
-        };
+        let catalog = build::catalog(&project, self.no_build)?;
         let entries = catalog.select(&self.selectors)?;
         let backend = Backend::choose(self.backend, self.maelstrom.as_deref(), &project.root)?;
         let jobs = jobs_for(&backend, self.jobs);

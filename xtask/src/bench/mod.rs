@@ -122,11 +122,7 @@ impl Bench {
             (_, None) => {}
         }
         let project = Project::locate()?;
-        if self.no_build {
-            build::reuse(&project)?;
-        } else {
-            build::build(&project)?;
-        }
+        build::catalog(&project, self.no_build)?;
         match self.what {
             What::Echo => self.echo(&project),
             What::Broadcast => broadcast::bench(&project, self.runs.unwrap_or(5)),

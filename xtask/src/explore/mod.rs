@@ -99,11 +99,7 @@ pub struct SeedResult {
 impl Explore {
     pub fn run(self) -> Result<ExitCode> {
         let project = Project::locate()?;
-        let catalog = if self.no_build {
-            build::reuse(&project)?
-        } else {
-            build::build(&project)?
-        };
+        let catalog = build::catalog(&project, self.no_build)?;
         let explorer = project.release_dir().join("glomers-explore");
         if self.mutants {
             let seeds = self.seeds.unwrap_or(mutants::DEFAULT_SEEDS);
