@@ -127,51 +127,60 @@ pub fn build_index<'a, R: Registration>(
     Ok(index)
 }
 
-static INDEX: Lazy<Result<Index<'static, Workload>, RegistryError>> =
-    Lazy::new(|| build_index(inventory::iter::<Workload>));
+/// A lazily built index: the registrations of one kind, or why they cannot be indexed.
+type Registered<R> = Lazy<Result<Index<'static, R>, RegistryError>>;
 
-static MUTANTS: Lazy<Result<Index<'static, Mutant>, RegistryError>> =
-    Lazy::new(|| build_index(inventory::iter::<Mutant>));
+static INDEX: Registered<Workload> = Lazy::new(|| build_index(inventory::iter::<Workload>));
+
+static MUTANTS: Registered<Mutant> = Lazy::new(|| build_index(inventory::iter::<Mutant>));
+
+/// Every entry of `registered`, sorted by name.
+fn all<R>(registered: &'static Registered<R>) -> Result<Vec<&'static R>, RegistryError> {
+    registered
+        .as_ref()
+        .map(|index| index.values().copied().collect())
+        .map_err(Clone::clone)
+}
+
+/// The entry of `registered` named `name`; `unknown` builds the error that lists the
+/// known names.
+fn find<R>(
+    registered: &'static Registered<R>,
+    name: &str,
+    unknown: fn(String, Vec<&'static str>) -> RegistryError,
+) -> Result<&'static R, RegistryError> {
+    let index = registered.as_ref().map_err(Clone::clone)?;
+    index
+        .get(name)
+        .copied()
+        .ok_or_else(|| unknown(name.to_owned(), index.keys().copied().collect()))
+}
 
 /// Every registered mutant, sorted by name: none unless the workload crates were built
 /// with their `mutants` feature.
 pub fn mutants() -> Result<Vec<&'static Mutant>, RegistryError> {
-    MUTANTS
-        .as_ref()
-        .map(|index| index.values().copied().collect())
-        .map_err(Clone::clone)
+    all(&MUTANTS)
 }
 
 /// The mutant registered under `name`.
 pub fn lookup_mutant(name: &str) -> Result<&'static Mutant, RegistryError> {
-    let index = MUTANTS.as_ref().map_err(Clone::clone)?;
-    index
-        .get(name)
-        .copied()
-        .ok_or_else(|| RegistryError::UnknownMutant {
-            name: name.to_owned(),
-            known: index.keys().copied().collect(),
-        })
+    find(&MUTANTS, name, |name, known| RegistryError::UnknownMutant {
+        name,
+        known,
+    })
 }
 
 /// Every registered workload, sorted by name.
 pub fn workloads() -> Result<Vec<&'static Workload>, RegistryError> {
-    INDEX
-        .as_ref()
-        .map(|index| index.values().copied().collect())
-        .map_err(Clone::clone)
+    all(&INDEX)
 }
 
 /// The workload registered under `name`.
 pub fn lookup(name: &str) -> Result<&'static Workload, RegistryError> {
-    let index = INDEX.as_ref().map_err(Clone::clone)?;
-    index
-        .get(name)
-        .copied()
-        .ok_or_else(|| RegistryError::Unknown {
-            name: name.to_owned(),
-            known: index.keys().copied().collect(),
-        })
+    find(&INDEX, name, |name, known| RegistryError::Unknown {
+        name,
+        known,
+    })
 }
 
 #[cfg(test)]
